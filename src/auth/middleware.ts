@@ -1,0 +1,60 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { eq } from 'drizzle-orm';
+import type { RootDatabase } from '../db/client';
+import { forbidden, unauthenticated } from '../http/errors';
+import { users, type Role } from './schema';
+import { TokenError, type Principal, type TokenService } from './tokens';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+    }
+  }
+}
+
+/**
+ * Verifies the bearer token. For tokens we issued, the user must still be active and the token's
+ * version current, so deactivation and password changes revoke old tokens at once.
+ */
+export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: string): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) return next(unauthenticated('Missing bearer token'));
+    let principal: Principal;
+    try {
+      principal = tokens.verify(match[1]);
+    } catch (error) {
+      return next(unauthenticated(error instanceof TokenError ? error.message : 'Token is not valid'));
+    }
+    if (principal.issuer === ownIssuer) {
+      const [user] = await db
+        .select({ active: users.active, tokenVersion: users.tokenVersion })
+        .from(users)
+        .where(eq(users.id, principal.userId))
+        .limit(1);
+      if (!user || !user.active || user.tokenVersion !== principal.tokenVersion) {
+        return next(unauthenticated('Token has been revoked'));
+      }
+    }
+    req.principal = principal;
+    req.log?.setBindings?.({ userId: principal.userId, office: principal.officeCode });
+    next();
+  };
+}
+
+export function requireRole(...allowed: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.principal) return next(unauthenticated());
+    if (!allowed.includes(req.principal.role)) return next(forbidden(`This needs one of the roles: ${allowed.join(', ')}`));
+    next();
+  };
+}
+
+/** The authenticated caller; routes behind `authenticate` can rely on it. */
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw unauthenticated();
+  return req.principal;
+}

@@ -1,0 +1,87 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { RootDatabase } from '../db/client';
+import { recordAudit } from '../audit/service';
+import { conflict, HttpError, unprocessable } from '../http/errors';
+import { parseBody } from '../http/validate';
+import { eq } from 'drizzle-orm';
+import { principalOf, requireRole } from './middleware';
+import { offices } from '../offices/schema';
+import { roles, users } from './schema';
+import { changePassword, checkCredentials, createUser } from './service';
+import type { TokenService } from './tokens';
+
+export const loginBodySchema = z.strictObject({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
+
+export const newUserBodySchema = z.strictObject({
+  username: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,60}$/, 'use 3-60 letters, digits, dots, dashes or underscores'),
+  displayName: z.string().trim().min(1).max(120),
+  password: z.string().min(10, 'at least 10 characters').max(200),
+  role: z.enum(roles),
+  officeCode: z.string().min(1).max(40),
+});
+
+export const changePasswordBodySchema = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(10, 'at least 10 characters').max(200),
+});
+
+export function authRoutes(db: RootDatabase, tokens: TokenService): Router {
+  const router = Router();
+
+  router.post('/login', async (req, res) => {
+    const { username, password } = parseBody(loginBodySchema, req);
+    const user = await checkCredentials(db, username, password);
+    if (!user) {
+      await recordAudit(db, {
+        actor: null,
+        action: 'auth.login_failed',
+        targetType: 'user',
+        targetId: null,
+        after: { username: username.trim().toLowerCase() },
+        requestId: String(req.id ?? ''),
+      });
+      // Same answer whether the user is unknown, inactive or the password is wrong.
+      throw new HttpError(401, 'INVALID_CREDENTIALS', 'Username or password is incorrect');
+    }
+    const { token, expiresIn } = tokens.issue(user);
+    res.json({
+      token,
+      tokenType: 'Bearer',
+      expiresIn,
+      user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, officeCode: user.officeCode },
+    });
+  });
+
+  return router;
+}
+
+/** Routes for signed-in users: change one's own password; admins create accounts. */
+export function accountRoutes(db: RootDatabase): Router {
+  const router = Router();
+
+  router.post('/auth/password', async (req, res) => {
+    const body = parseBody(changePasswordBodySchema, req);
+    const principal = principalOf(req);
+    const [user] = await db.select().from(users).where(eq(users.id, principal.userId)).limit(1);
+    const verified = user ? await checkCredentials(db, user.username, body.currentPassword) : null;
+    if (!verified) throw new HttpError(401, 'INVALID_CREDENTIALS', 'Current password is incorrect');
+    await changePassword(db, verified.id, body.newPassword);
+    res.status(204).end();
+  });
+
+  router.post('/users', requireRole('admin'), async (req, res) => {
+    const body = parseBody(newUserBodySchema, req);
+    const [office] = await db.select().from(offices).where(eq(offices.code, body.officeCode)).limit(1);
+    if (!office) throw unprocessable(`Office ${body.officeCode} does not exist`, [{ path: 'officeCode', message: 'unknown office' }]);
+    const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, body.username)).limit(1);
+    if (existing) throw conflict(`Username ${body.username} is taken`);
+    const user = await createUser(db, body, String(req.id));
+    res.status(201).json({ id: user.id, username: user.username, displayName: user.displayName, role: user.role, officeCode: user.officeCode });
+  });
+
+  return router;
+}

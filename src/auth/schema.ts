@@ -1,0 +1,28 @@
+import { boolean, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { offices } from '../offices/schema';
+
+export const roles = ['officer', 'passport_officer', 'supervisor', 'admin'] as const;
+export type Role = (typeof roles)[number];
+export const userRole = pgEnum('user_role', roles);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: userRole('role').notNull(),
+    officeCode: text('office_code')
+      .notNull()
+      .references(() => offices.code),
+    active: boolean('active').notNull().default(true),
+    /** Bumped on password change or deactivation; tokens carrying an older version stop working. */
+    tokenVersion: integer('token_version').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_username_unique').on(t.username)],
+);
+
+export type User = typeof users.$inferSelect;

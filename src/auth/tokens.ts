@@ -1,0 +1,79 @@
+import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { roles, type Role } from './schema';
+
+export interface Principal {
+  userId: string;
+  role: Role;
+  officeCode: string;
+  /** Present on tokens this service issued; compared with the user's current version. */
+  tokenVersion: number | null;
+  issuer: string;
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(roles),
+  office: z.string().min(1),
+  tv: z.number().int().optional(),
+  iss: z.string(),
+});
+
+export class TokenError extends Error {}
+
+/** Issues and verifies JWTs with pinned algorithms: HS256 for our own, RS256/ES256 for an external IdP. */
+export class TokenService {
+  constructor(private readonly config: Config) {}
+
+  issue(user: { id: string; role: Role; officeCode: string; tokenVersion: number }): { token: string; expiresIn: number } {
+    const token = jwt.sign({ role: user.role, office: user.officeCode, tv: user.tokenVersion }, this.config.JWT_SECRET, {
+      algorithm: 'HS256',
+      subject: user.id,
+      issuer: this.config.JWT_ISSUER,
+      audience: this.config.JWT_AUDIENCE,
+      expiresIn: this.config.JWT_TTL_SECONDS,
+    });
+    return { token, expiresIn: this.config.JWT_TTL_SECONDS };
+  }
+
+  verify(token: string): Principal {
+    const { key, algorithm, issuer } = this.keyFor(token);
+    let payload: string | JwtPayload;
+    try {
+      payload = jwt.verify(token, key, {
+        algorithms: [algorithm],
+        audience: this.config.JWT_AUDIENCE,
+        issuer,
+        clockTolerance: this.config.JWT_CLOCK_TOLERANCE_SECONDS,
+      });
+    } catch (error) {
+      throw new TokenError(error instanceof jwt.TokenExpiredError ? 'Token expired' : 'Token is not valid');
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw new TokenError('Token lacks the sub, role or office claim');
+    return {
+      userId: claims.data.sub,
+      role: claims.data.role,
+      officeCode: claims.data.office,
+      tokenVersion: claims.data.tv ?? null,
+      issuer: claims.data.iss,
+    };
+  }
+
+  /** Picks the key by the token's declared algorithm, accepting only the algorithms we configured. */
+  private keyFor(token: string): { key: string; algorithm: Algorithm; issuer: string } {
+    const decoded = jwt.decode(token, { complete: true });
+    const alg = decoded?.header.alg;
+    if (alg === 'HS256') return { key: this.config.JWT_SECRET, algorithm: 'HS256', issuer: this.config.JWT_ISSUER };
+    const external = this.config.JWT_EXTERNAL_PUBLIC_KEY;
+    if (external && alg === this.config.JWT_EXTERNAL_ALGORITHM) {
+      return {
+        key: external.replace(/\\n/g, '\n'),
+        algorithm: alg,
+        issuer: this.config.JWT_EXTERNAL_ISSUER ?? this.config.JWT_ISSUER,
+      };
+    }
+    throw new TokenError('Token algorithm is not accepted');
+  }
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment, is read once at start-up and validated here.
+ * A bad value stops the process with a message that names the variable.
+ */
+const booleanFromString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  QUEUE_PREFIX: z.string().min(1).default('saring'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).default('saring'),
+  JWT_AUDIENCE: z.string().min(1).default('saring-api'),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(8 * 3600),
+  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  JWT_EXTERNAL_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_EXTERNAL_ALGORITHM: z.enum(['RS256', 'ES256']).default('RS256'),
+  JWT_EXTERNAL_ISSUER: z.string().min(1).optional(),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb or 1mb').default('256kb'),
+  CASE_LEASE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  DEPARTURE_SLA_MARGIN_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
+  PASSPORT_SLA_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  SLA_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  RULES_DIR: z.string().min(1).default('rules/default'),
+  SEED_DEMO_USERS: booleanFromString.optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
+});
+
+export type Config = z.infer<typeof configSchema> & { JWT_SECRET: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment. Throws ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const config = parsed.data;
+  if (!config.JWT_SECRET) {
+    if (config.NODE_ENV === 'production') {
+      throw new ConfigError(['JWT_SECRET: required in production (at least 32 characters)']);
+    }
+    // Development and test get a fixed, loudly non-secret key so first runs work out of the box.
+    return { ...config, JWT_SECRET: 'development-only-secret-change-me-0123456789' };
+  }
+  return config as Config;
+}

@@ -1,0 +1,26 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgTransaction } from 'drizzle-orm/pg-core';
+import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type RootDatabase = NodePgDatabase<Schema>;
+export type Transaction = PgTransaction<NodePgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the pool-backed database or an open transaction: functions that only write take this. */
+export type Database = RootDatabase | Transaction;
+
+export interface DatabaseHandle {
+  db: RootDatabase;
+  pool: Pool;
+  close(): Promise<void>;
+}
+
+export function connectDatabase(url: string, poolMax = 20): DatabaseHandle {
+  const pool = new Pool({ connectionString: url, max: poolMax, application_name: 'saring' });
+  // An idle client that loses its server (restart, terminated backend) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = drizzle(pool, { schema });
+  return { db, pool, close: () => pool.end() };
+}

@@ -1,0 +1,4 @@
+/** Every component's tables, gathered for drizzle's typed query builder and drizzle-kit. */
+export * from '../offices/schema';
+export * from '../auth/schema';
+export * from '../audit/schema';

@@ -1,0 +1,76 @@
+import { Queue, Worker } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import type { EnqueueOptions, JobHandler, JobRunner } from './runner';
+
+const QUEUE_NAME = 'saring-jobs';
+
+/** BullMQ on Redis: producers enqueue from the API, workers in any process consume. */
+export class BullMqJobRunner implements JobRunner {
+  readonly kind = 'bullmq' as const;
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly connection: Redis;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+    private readonly concurrency = 4,
+  ) {
+    // BullMQ workers block on Redis; maxRetriesPerRequest must be null for them.
+    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
+    this.connection.on('error', (error) => this.logger.warn({ err: error }, 'redis connection error'));
+    this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix });
+  }
+
+  register<T>(name: string, handler: JobHandler<T>): void {
+    this.handlers.set(name, handler as JobHandler<unknown>);
+  }
+
+  async enqueue<T>(name: string, data: T, options: EnqueueOptions = {}): Promise<void> {
+    await this.queue.add(name, data, {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      attempts: options.attempts ?? 1,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 5000 },
+    });
+  }
+
+  async repeat(name: string, everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(name, { every: everyMs }, { name, data: {} });
+  }
+
+  async startWorking(): Promise<void> {
+    if (this.worker) return;
+    this.worker = new Worker(
+      QUEUE_NAME,
+      async (job) => {
+        const handler = this.handlers.get(job.name);
+        if (!handler) throw new Error(`no handler registered for job ${job.name}`);
+        await handler(job.data);
+      },
+      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency: this.concurrency },
+    );
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed'),
+    );
+    this.worker.on('error', (error) => this.logger.warn({ err: error }, 'worker error'));
+  }
+
+  async healthy(): Promise<boolean> {
+    // With an offline queue a ping to a dead Redis would wait forever; readiness needs an answer now.
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+    const ping = this.connection.ping().then((reply) => reply === 'PONG', () => false);
+    return Promise.race([ping, timeout]);
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Background work behind one small interface. With REDIS_URL it runs on BullMQ (any number of worker
+ * processes); without it, the same handlers run inside the API process. PostgreSQL stays the truth:
+ * a job only ever carries ids and parameters, never the only copy of anything.
+ */
+export type JobHandler<T = unknown> = (data: T) => Promise<void>;
+
+export interface EnqueueOptions {
+  /** Deduplicates: a job with the same id that is still waiting or running is not added twice. */
+  jobId?: string;
+  delayMs?: number;
+  attempts?: number;
+  backoffMs?: number;
+}
+
+export interface JobRunner {
+  readonly kind: 'bullmq' | 'in-process';
+  register<T>(name: string, handler: JobHandler<T>): void;
+  enqueue<T>(name: string, data: T, options?: EnqueueOptions): Promise<void>;
+  /** Runs `name` every `everyMs`, once across all processes sharing the queue. */
+  repeat(name: string, everyMs: number): Promise<void>;
+  /** Starts consuming jobs in this process (workers); producers need not call it. */
+  startWorking(): Promise<void>;
+  /** True when the job transport is reachable. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { connectDatabase } from './db/client';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded';
+import { runMigrations } from './db/migrate';
+import { createJobRunner } from './jobs';
+import { createLogger } from './logger';
+import { seedReferenceOffices } from './offices/reference';
+import { seedDemoUsers } from './auth/demo-users';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
+
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    logger.info({ dataDir: config.EMBEDDED_PG_DIR }, 'DATABASE_URL is not set: starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, logger);
+    databaseUrl = embedded.url;
+  }
+
+  const database = connectDatabase(databaseUrl, config.DATABASE_POOL_MAX);
+  await runMigrations(database.pool);
+  await seedReferenceOffices(database.db);
+  if (config.SEED_DEMO_USERS ?? embedded?.firstRun) {
+    const logins = await seedDemoUsers(database.db);
+    // Printed once, on the first run only: these passwords are not stored anywhere in clear.
+    console.log('\nDemo accounts (shown once; change them before real use):');
+    console.table(logins);
+  }
+
+  const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
+  await jobs.startWorking();
+
+  const app = createApp({ config, db: database.db, jobs, logger });
+  const server: Server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ port: config.PORT, jobs: jobs.kind, database: embedded ? 'embedded' : 'external' }, 'Saring is listening');
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, draining requests');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    await closed;
+    clearTimeout(force);
+    await jobs.close();
+    await database.close();
+    await embedded?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error('Saring failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { connectDatabase, type DatabaseHandle } from '../../src/db/client';
+import { createJobRunner, type JobRunner } from '../../src/jobs';
+import { createLogger, type Logger } from '../../src/logger';
+import { seedReferenceOffices } from '../../src/offices/reference';
+import { createUser } from '../../src/auth/service';
+import { TokenService } from '../../src/auth/tokens';
+import type { Role } from '../../src/auth/schema';
+import { dropDatabase, urlForDatabase, withAdminClient } from './databases';
+
+export interface TestContext {
+  app: Express;
+  config: Config;
+  database: DatabaseHandle;
+  databaseName: string;
+  jobs: JobRunner;
+  logger: Logger;
+  tokens: TokenService;
+  /** Creates a user with the role in the office and returns a bearer token for it. */
+  tokenFor(role: Role, officeCode: string): Promise<string>;
+  userFor(role: Role, officeCode: string): Promise<{ id: string; username: string; password: string; token: string }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createDatabaseFromTemplate(): Promise<string> {
+  const template = process.env.SARING_TEST_TEMPLATE;
+  const runId = process.env.SARING_TEST_RUN_ID;
+  if (!template || !runId) throw new Error('test global setup did not run');
+  const name = `saring_t_${runId}_${process.pid}_${++counter}`;
+  await withAdminClient(async (client) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+        return;
+      } catch (error) {
+        // Two files cloning the same template at the same instant: wait and try again.
+        if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  });
+  return name;
+}
+
+/** A fully wired app on its own fresh database (and its own queue prefix on the real Redis). */
+export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
+  const databaseName = await createDatabaseFromTemplate();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: urlForDatabase(databaseName),
+    REDIS_URL: process.env.REDIS_URL,
+    QUEUE_PREFIX: `saring-test-${databaseName}`,
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    ...overrides,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = connectDatabase(config.DATABASE_URL!, 10);
+  await seedReferenceOffices(database.db);
+  const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
+  const app = createApp({ config, db: database.db, jobs, logger });
+  const tokens = new TokenService(config);
+
+  const userFor = async (role: Role, officeCode: string) => {
+    const username = `${role}.${officeCode}.${randomBytes(4).toString('hex')}`.toLowerCase();
+    const password = randomBytes(12).toString('base64url');
+    const user = await createUser(database.db, { username, displayName: username, password, role, officeCode });
+    return { id: user.id, username, password, token: tokens.issue(user).token };
+  };
+
+  return {
+    app,
+    config,
+    database,
+    databaseName,
+    jobs,
+    logger,
+    tokens,
+    userFor,
+    tokenFor: async (role, officeCode) => (await userFor(role, officeCode)).token,
+    close: async () => {
+      await jobs.close();
+      await database.close();
+      await withAdminClient((client) => dropDatabase(client, databaseName));
+    },
+  };
+}
+
+export const api = (ctx: TestContext) => request(ctx.app);
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
