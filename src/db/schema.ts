@@ -2,3 +2,6 @@
 export * from '../offices/schema';
 export * from '../auth/schema';
 export * from '../audit/schema';
+export * from '../applications/schema';
+export * from '../review/schema';
+export * from '../postponements/schema';

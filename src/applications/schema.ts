@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import { date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { offices } from '../offices/schema';
+
+export const applicationKind = pgEnum('application_kind', ['departure', 'passport']);
+export const screeningOutcome = pgEnum('screening_outcome', ['CLEAR', 'REVIEW', 'POSTPONE_RECOMMENDED']);
+
+/**
+ * A departure check or passport application as received. Structured columns hold what is queried
+ * and linked; `payload` holds the full normalised input.
+ */
+export const applications = pgTable(
+  'applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: applicationKind('kind').notNull(),
+    officeCode: text('office_code')
+      .notNull()
+      .references(() => offices.code),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    fullName: text('full_name').notNull(),
+    nik: text('nik').notNull(),
+    passportNumber: text('passport_number'),
+    dateOfBirth: date('date_of_birth').notNull(),
+    destinationCountry: text('destination_country').notNull(),
+    departureAt: timestamp('departure_at', { withTimezone: true }),
+    recruiterPhone: text('recruiter_phone'),
+    sponsorPhone: text('sponsor_phone'),
+    employerName: text('employer_name'),
+    payload: jsonb('payload').notNull(),
+    /** The latest decision's outcome and score, kept here so lists filter without a join. */
+    outcome: screeningOutcome('outcome').notNull(),
+    score: integer('score').notNull(),
+    ruleSetVersion: text('rule_set_version').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+  },
+  (t) => [
+    index('applications_office_submitted_idx').on(t.officeCode, t.submittedAt.desc(), t.id.desc()),
+    index('applications_submitted_idx').on(t.submittedAt.desc(), t.id.desc()),
+    index('applications_nik_idx').on(t.nik),
+    index('applications_passport_number_idx').on(t.passportNumber),
+    index('applications_outcome_idx').on(t.outcome, t.submittedAt.desc()),
+    uniqueIndex('applications_idempotency_unique')
+      .on(t.submittedBy, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+  ],
+);
+
+/** Every evaluation of an application. Re-screening adds a decision; none is ever overwritten. */
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    ruleSetVersion: text('rule_set_version').notNull(),
+    outcome: screeningOutcome('outcome').notNull(),
+    score: integer('score').notNull(),
+    hits: jsonb('hits').notNull(),
+    /** What prompted it: intake, batch or rescreen. */
+    trigger: text('trigger').notNull(),
+    supersedesDecisionId: uuid('supersedes_decision_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('decisions_application_idx').on(t.applicationId, t.createdAt)],
+);
+
+export type ApplicationRow = typeof applications.$inferSelect;
+export type DecisionRow = typeof decisions.$inferSelect;
