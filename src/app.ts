@@ -8,6 +8,8 @@ import type { Logger } from './logger';
 import { authenticate } from './auth/middleware';
 import { accountRoutes, authRoutes } from './auth/routes';
 import { officeRoutes } from './offices/routes';
+import { postponementRoutes } from './postponements/routes';
+import { reviewRoutes } from './review/routes';
 import { TokenService } from './auth/tokens';
 import { healthRoutes } from './health/routes';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -58,6 +60,8 @@ export function createApp(deps: AppDependencies): Express {
   });
   api.use(accountRoutes(db));
   api.use('/offices', officeRoutes(db));
+  api.use(reviewRoutes(deps));
+  api.use('/postponements', postponementRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

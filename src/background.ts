@@ -1,0 +1,10 @@
+import type { AppDependencies } from './app';
+import { registerReviewJobs } from './review/jobs';
+
+/**
+ * Registers every component's job handlers and schedules. Both the API process (in-process jobs)
+ * and the worker process call this, so a job runs the same code wherever it runs.
+ */
+export async function registerBackgroundJobs(deps: AppDependencies): Promise<void> {
+  await registerReviewJobs(deps);
+}
