@@ -8,6 +8,7 @@ import { createJobRunner } from './jobs';
 import { createLogger } from './logger';
 import { seedReferenceOffices } from './offices/reference';
 import { seedDemoUsers } from './auth/demo-users';
+import { registerBackgroundJobs } from './background';
 
 async function main() {
   const config = loadConfig();
@@ -32,9 +33,12 @@ async function main() {
   }
 
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
-  await jobs.startWorking();
+  const deps = { config, db: database.db, jobs, logger };
+  await registerBackgroundJobs(deps);
+  // On the embedded defaults this process also works the jobs; elsewhere run `npm run worker` too.
+  if (jobs.kind === 'in-process' || process.env.SARING_RUN_WORKER !== 'false') await jobs.startWorking();
 
-  const app = createApp({ config, db: database.db, jobs, logger });
+  const app = createApp(deps);
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ port: config.PORT, jobs: jobs.kind, database: embedded ? 'embedded' : 'external' }, 'Saring is listening');
   });

@@ -10,6 +10,7 @@ import { seedReferenceOffices } from '../../src/offices/reference';
 import { createUser } from '../../src/auth/service';
 import { TokenService } from '../../src/auth/tokens';
 import type { Role } from '../../src/auth/schema';
+import { registerBackgroundJobs } from '../../src/background';
 import { dropDatabase, urlForDatabase, withAdminClient } from './databases';
 
 export interface TestContext {
@@ -64,7 +65,9 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const database = connectDatabase(config.DATABASE_URL!, 10);
   await seedReferenceOffices(database.db);
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
-  const app = createApp({ config, db: database.db, jobs, logger });
+  const deps = { config, db: database.db, jobs, logger };
+  await registerBackgroundJobs(deps);
+  const app = createApp(deps);
   const tokens = new TokenService(config);
 
   const userFor = async (role: Role, officeCode: string) => {
