@@ -25,6 +25,8 @@ const configSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   QUEUE_PREFIX: z.string().min(1).default('saring'),
+  /** With Redis, whether the API process also consumes jobs; set false when separate workers run. */
+  API_RUNS_JOBS: booleanFromString.default(true),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('saring'),
   JWT_AUDIENCE: z.string().min(1).default('saring-api'),

@@ -36,7 +36,7 @@ async function main() {
   const deps = { config, db: database.db, jobs, logger };
   await registerBackgroundJobs(deps);
   // On the embedded defaults this process also works the jobs; elsewhere run `npm run worker` too.
-  if (jobs.kind === 'in-process' || process.env.SARING_RUN_WORKER !== 'false') await jobs.startWorking();
+  if (jobs.kind === 'in-process' || config.API_RUNS_JOBS) await jobs.startWorking();
 
   const app = createApp(deps);
   const server: Server = app.listen(config.PORT, config.HOST, () => {
