@@ -14,6 +14,9 @@ import { TokenService } from './auth/tokens';
 import { healthRoutes } from './health/routes';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { requestId, requireJsonBody } from './http/middleware';
+import { apiRateLimit, loginRateLimits } from './http/rate-limits';
+import { Metrics } from './observability/metrics';
+import { unauthenticated } from './http/errors';
 
 export interface AppDependencies {
   config: Config;
@@ -46,15 +49,25 @@ export function createApp(deps: AppDependencies): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  const metrics = new Metrics();
+  app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(requireJsonBody(() => false));
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 
   app.use(healthRoutes(db, jobs));
+  if (config.METRICS_ENABLED) {
+    app.get('/metrics', async (req, res) => {
+      if (config.METRICS_TOKEN && req.get('authorization') !== `Bearer ${config.METRICS_TOKEN}`) throw unauthenticated('Metrics need the scrape token');
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
 
   const api = Router();
+  api.use('/auth/login', ...loginRateLimits(config.LOGIN_RATE_LIMIT));
   api.use('/auth', authRoutes(db, tokens));
   api.use(authenticate(tokens, db, config.JWT_ISSUER));
+  api.use(apiRateLimit(config.API_RATE_LIMIT_PER_MINUTE));
   api.get('/me', (req, res) => {
     res.json({ principal: req.principal });
   });

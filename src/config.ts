@@ -42,7 +42,13 @@ const configSchema = z.object({
   SLA_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   RULES_DIR: z.string().min(1).default('rules/default'),
   SEED_DEMO_USERS: booleanFromString.optional(),
+  /** Serve Prometheus metrics at /metrics; when METRICS_TOKEN is set, scrapers must send it as a bearer token. */
+  METRICS_ENABLED: booleanFromString.default(true),
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** Failed or successful login attempts allowed per username per 15 minutes (four times that per address). */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** API calls allowed per signed-in user per minute. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
 });
 
 export type Config = z.infer<typeof configSchema> & { JWT_SECRET: string };

@@ -136,3 +136,23 @@ describe('tokens from an external identity provider', () => {
     expect((await api(ctx).get('/api/v1/me').set(bearer(confused))).status).toBe(401);
   });
 });
+
+describe('login rate limiting', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ LOGIN_RATE_LIMIT: '3' });
+  });
+  afterAll(() => ctx.close());
+
+  it('given repeated wrong passwords for one username, when the limit is passed, then 429 even with the right password; another user is unaffected', async () => {
+    const victim = await ctx.userFor('officer', 'TPI-CGK');
+    const other = await ctx.userFor('officer', 'TPI-CGK');
+    for (let i = 0; i < 3; i++) {
+      expect((await api(ctx).post('/api/v1/auth/login').send({ username: victim.username, password: 'guess-' + i })).status).toBe(401);
+    }
+    const blocked = await api(ctx).post('/api/v1/auth/login').send({ username: victim.username, password: victim.password });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('RATE_LIMITED');
+    expect((await api(ctx).post('/api/v1/auth/login').send({ username: other.username, password: other.password })).status).toBe(200);
+  });
+});

@@ -62,3 +62,19 @@ describe('HTTP edge behaviour', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 });
+
+describe('metrics', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ METRICS_TOKEN: 'scrape-token-0123456789' });
+  });
+  afterAll(() => ctx.close());
+
+  it('given a scrape token is configured, when scraping without it, then 401; with it, latency by route pattern', async () => {
+    await api(ctx).get('/healthz');
+    expect((await api(ctx).get('/metrics')).status).toBe(401);
+    const res = await api(ctx).get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/saring_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/);
+  });
+});
