@@ -1,0 +1,286 @@
+/**
+ * The two intake bodies (departure check at a checkpoint, passport application at a passport office),
+ * validated and normalised. These schemas are also the source of the field paths rules may use
+ * (see field-paths.ts), so every leaf here is a potential rule input.
+ *
+ * Cross-field business checks are deliberately not in the schemas: see checkConsistency().
+ */
+import { z } from 'zod';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/** What a leaf means beyond its zod type; read by the field-path walker for rule operand checks. */
+export type FieldTag = 'date' | 'datetime' | 'country' | 'currency' | 'phone';
+const fieldTags = new WeakMap<object, FieldTag>();
+/** Marks a schema node with a FieldTag (also used by the derived schema). */
+export function tagField<T extends z.ZodType>(schema: T, fieldTag: FieldTag): T {
+  fieldTags.set(schema, fieldTag);
+  return schema;
+}
+/** The tag attached to a schema node by this module, if any. */
+export function fieldTagOf(schema: z.ZodType): FieldTag | undefined {
+  return fieldTags.get(schema);
+}
+
+const foldWhitespace = (value: string) => value.replace(/\s+/g, ' ').trim();
+
+/** Free text: trimmed, runs of whitespace folded to one space. */
+const text = (max: number, min = 1) =>
+  z
+    .string()
+    .transform(foldWhitespace)
+    .pipe(z.string().min(min).max(max));
+
+const isoDate = () => tagField(z.iso.date({ error: 'expected a date as YYYY-MM-DD' }), 'date');
+const isoDateTime = () =>
+  tagField(z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with an offset, e.g. 2026-11-23T09:40:00+07:00' }), 'datetime');
+
+const countryCode = () =>
+  tagField(
+    z
+      .string()
+      .trim()
+      .transform((v) => v.toUpperCase())
+      .pipe(z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code')),
+    'country',
+  );
+
+const currencyCode = () =>
+  tagField(
+    z
+      .string()
+      .trim()
+      .transform((v) => v.toUpperCase())
+      .pipe(z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code')),
+    'currency',
+  );
+
+/** A phone number in any common notation, normalised to E.164; Indonesian numbers may omit +62. */
+const phoneNumber = () =>
+  tagField(
+    z
+      .string()
+      .max(40)
+      .transform((value, ctx) => {
+        const parsed = parsePhoneNumberFromString(value, 'ID');
+        if (!parsed || !parsed.isValid()) {
+          ctx.addIssue({ code: 'custom', message: 'expected a valid phone number (E.164, or Indonesian national format)' });
+          return z.NEVER;
+        }
+        return parsed.number as string;
+      }),
+    'phone',
+  );
+
+export const declaredPurposes = [
+  'tourism',
+  'work',
+  'family_visit',
+  'study',
+  'internship',
+  'umrah_hajj',
+  'business',
+  'marriage',
+  'medical',
+  'other',
+] as const;
+export const visaTypes = ['none', 'tourist', 'visa_on_arrival', 'visa_exemption', 'work', 'student', 'business', 'other'] as const;
+export const ticketPayers = ['self', 'family', 'employer', 'recruiter', 'sponsor', 'agency', 'unknown'] as const;
+export const recruitmentChannels = [
+  'facebook',
+  'telegram',
+  'whatsapp',
+  'tiktok',
+  'instagram',
+  'friend_or_family',
+  'placement_agency',
+  'job_fair',
+  'other',
+] as const;
+
+const personFields = {
+  fullName: text(200),
+  nik: z.string().trim().regex(/^\d{16}$/, 'NIK must be exactly 16 digits'),
+  dateOfBirth: isoDate(),
+  sex: z.enum(['M', 'F']),
+  provinceOfOrigin: text(100),
+  regencyOfOrigin: text(100).optional(),
+  phone: phoneNumber().optional(),
+  religion: text(50).optional(),
+};
+
+const travellerSchema = z.strictObject({
+  ...personFields,
+  passportNumber: z
+    .string()
+    .trim()
+    .transform((v) => v.toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{1,2}\d{6,7}$/, 'expected an Indonesian passport number: 1-2 letters and 6-7 digits')),
+});
+
+const applicantSchema = z.strictObject({
+  ...personFields,
+  placeOfBirth: text(100),
+});
+
+const tripSchema = z.strictObject({
+  checkpointCode: text(40).optional(),
+  departureAt: isoDateTime(),
+  carrier: text(100),
+  flightOrVessel: text(40),
+  mode: z.enum(['air', 'sea', 'land']),
+  destinationCountry: countryCode(),
+  destinationCity: text(100).optional(),
+  transitCountries: z.array(countryCode()).max(10).default([]),
+  hasReturnTicket: z.boolean(),
+  returnDate: isoDate().optional(),
+  ticketPaidBy: z.enum(ticketPayers),
+  groupSize: z.number().int().min(1).max(1000).default(1),
+  previousInternationalTrips: z.number().int().min(0).max(10000),
+});
+
+const purposeSchema = z.strictObject({
+  declaredPurpose: z.enum(declaredPurposes),
+  visaType: z.enum(visaTypes),
+});
+
+export const employmentSchema = z.strictObject({
+  hasJobOffer: z.boolean(),
+  jobTitle: text(200).optional(),
+  jobDescription: text(4000).optional(),
+  employerName: text(200).optional(),
+  employerCountry: countryCode().optional(),
+  employerCity: text(100).optional(),
+  offeredMonthlySalary: z.number().min(0).max(1e12).optional(),
+  salaryCurrency: currencyCode().optional(),
+  recruitedVia: z.enum(recruitmentChannels).optional(),
+  recruiterName: text(200).optional(),
+  recruiterPhone: phoneNumber().optional(),
+  placementAgencyName: text(200).optional(),
+  placementAgencyLicence: text(100).optional(),
+  idPmiNumber: text(100).optional(),
+  hasPlacementAgreement: z.boolean().optional(),
+});
+
+const sponsorSchema = z.strictObject({
+  name: text(200).optional(),
+  phone: phoneNumber().optional(),
+});
+
+/** IOM counter red flags the officer records. */
+const observationsSchema = z.strictObject({
+  companionAnswersForTraveller: z.boolean().optional(),
+  travellerNotHoldingOwnDocuments: z.boolean().optional(),
+  travelArrangedByThirdParty: z.boolean().optional(),
+  inconsistentStory: z.boolean().optional(),
+  appearsCoached: z.boolean().optional(),
+});
+
+const officerNotes = text(2000).optional();
+
+export const departureCheckInputSchema = z.strictObject({
+  traveller: travellerSchema,
+  trip: tripSchema,
+  purpose: purposeSchema,
+  employment: employmentSchema.optional(),
+  sponsor: sponsorSchema.optional(),
+  observations: observationsSchema.optional(),
+  officerNotes,
+});
+
+export const passportApplicationInputSchema = z.strictObject({
+  applicant: applicantSchema,
+  applicationDate: isoDate(),
+  statedPurpose: z.enum(declaredPurposes),
+  intendedDestinationCountry: countryCode(),
+  intendedDestinationCity: text(100).optional(),
+  intendedTravelDate: isoDate().optional(),
+  isFirstPassport: z.boolean(),
+  urgency: z.enum(['normal', 'urgent']),
+  employment: employmentSchema.optional(),
+  supportingDocuments: z.strictObject({
+    recommendationLetter: z.boolean(),
+    employerLetter: z.boolean(),
+    invitationLetter: z.boolean().optional(),
+  }),
+  interview: z
+    .strictObject({
+      jobDescribedClearly: z.boolean().optional(),
+      knowsWorkplaceAddress: z.boolean().optional(),
+      knowsResponsiblePerson: z.boolean().optional(),
+      dependsOnThirdParty: z.boolean().optional(),
+      answers: text(4000).optional(),
+    })
+    .optional(),
+  observations: observationsSchema.optional(),
+  officerNotes,
+});
+
+/** A departure check as received (before normalisation). */
+export type DepartureCheckInput = z.input<typeof departureCheckInputSchema>;
+/** A normalised departure check. */
+export type DepartureCheck = z.output<typeof departureCheckInputSchema>;
+export type PassportApplicationInput = z.input<typeof passportApplicationInputSchema>;
+export type PassportApplication = z.output<typeof passportApplicationInputSchema>;
+export type Employment = z.output<typeof employmentSchema>;
+export type ApplicationKind = 'departure' | 'passport';
+export const applicationKinds: readonly ApplicationKind[] = ['departure', 'passport'];
+
+export type Application = { kind: 'departure'; data: DepartureCheck } | { kind: 'passport'; data: PassportApplication };
+
+export const applicationSchemas = {
+  departure: departureCheckInputSchema,
+  passport: passportApplicationInputSchema,
+} as const;
+
+/** Days from a to b (both YYYY-MM-DD); positive when b is later. */
+export function daysBetweenDates(a: string, b: string): number {
+  return Math.round((dateToEpochDay(b) - dateToEpochDay(a)));
+}
+
+/** Whole days since 1970-01-01 of a YYYY-MM-DD (or the date part of an ISO date-time, in its own offset). */
+export function dateToEpochDay(date: string): number {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  return Date.UTC(y, m - 1, d) / 86_400_000;
+}
+
+/** Age in whole years on a date (both YYYY-MM-DD). */
+export function ageOn(dateOfBirth: string, on: string): number {
+  const years = Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  const birthdayNotYet = on.slice(5, 10) < dateOfBirth.slice(5, 10);
+  return birthdayNotYet ? years - 1 : years;
+}
+
+/** The local calendar date of the departure (the date written in the departureAt offset). */
+export const departureDateOf = (data: DepartureCheck) => data.trip.departureAt.slice(0, 10);
+
+/**
+ * Business errors the schema cannot express (the intake layer answers them with 422).
+ * Returns human-readable messages; empty when consistent.
+ */
+export function checkConsistency(kind: 'departure', input: DepartureCheck): string[];
+export function checkConsistency(kind: 'passport', input: PassportApplication): string[];
+export function checkConsistency(kind: ApplicationKind, input: DepartureCheck | PassportApplication): string[];
+export function checkConsistency(kind: ApplicationKind, input: DepartureCheck | PassportApplication): string[] {
+  const problems: string[] = [];
+  if (kind === 'departure') {
+    const data = input as DepartureCheck;
+    const departureDate = departureDateOf(data);
+    if (data.trip.returnDate !== undefined && data.trip.returnDate < departureDate) {
+      problems.push(`trip.returnDate ${data.trip.returnDate} is before the departure date ${departureDate}`);
+    }
+    if (data.traveller.dateOfBirth > departureDate) {
+      problems.push(`traveller.dateOfBirth ${data.traveller.dateOfBirth} is after the departure date ${departureDate}`);
+    }
+  } else {
+    const data = input as PassportApplication;
+    if (data.intendedTravelDate !== undefined && data.intendedTravelDate < data.applicationDate) {
+      problems.push(`intendedTravelDate ${data.intendedTravelDate} is before the application date ${data.applicationDate}`);
+    }
+    if (data.applicant.dateOfBirth > data.applicationDate) {
+      problems.push(`applicant.dateOfBirth ${data.applicant.dateOfBirth} is after the application date ${data.applicationDate}`);
+    }
+  }
+  return problems;
+}

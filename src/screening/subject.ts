@@ -1,0 +1,164 @@
+/**
+ * What the engine evaluates: the normalised application plus a `derived` block computed purely from it,
+ * and the optional `context` filled by resolvers outside the engine (watchlists, link clusters).
+ */
+import { z } from 'zod';
+import {
+  ageOn,
+  type ApplicationKind,
+  dateToEpochDay,
+  declaredPurposes,
+  type DepartureCheck,
+  departureDateOf,
+  tagField,
+  type PassportApplication,
+} from './application-schema';
+
+/**
+ * Approximate reference rates (units of currency per 1 USD) used only to compare an offered salary with
+ * a plausibility threshold. They are deliberately coarse; an unknown currency yields no USD figure.
+ */
+export const referenceUsdRates: Readonly<Record<string, number>> = {
+  USD: 1,
+  IDR: 16_000,
+  MYR: 4.5,
+  THB: 35,
+  KHR: 4_100,
+  LAK: 21_000,
+  MMK: 2_100,
+  VND: 25_000,
+  PHP: 57,
+  SGD: 1.35,
+  TWD: 32,
+  HKD: 7.8,
+  KRW: 1_380,
+  JPY: 150,
+  CNY: 7.2,
+  SAR: 3.75,
+  AED: 3.67,
+  QAR: 3.64,
+  EUR: 0.92,
+  GBP: 0.79,
+  AUD: 1.5,
+};
+
+/** Declared for the field-path catalogue and operand checks; the engine fills it with computeDerived(). */
+export const derivedCommonShape = {
+  /** Departure date (local) or application date: the day all ages and intervals are measured from. */
+  referenceDate: tagField(z.iso.date(), 'date'),
+  /** Age in whole years on the reference date. Protected attribute. */
+  age: z.number().int(),
+  destinationCountry: tagField(z.string(), 'country'),
+  destinationCity: z.string().optional(),
+  /** Transit countries followed by the destination, in travel order. */
+  destinationChain: z.array(tagField(z.string(), 'country')),
+  /** declaredPurpose (departure) or statedPurpose (passport). */
+  purpose: z.enum(declaredPurposes),
+  /** employment.offeredMonthlySalary converted with referenceUsdRates; absent when unknown. */
+  offeredMonthlySalaryUsd: z.number().optional(),
+};
+
+export const derivedDepartureSchema = z.strictObject({
+  ...derivedCommonShape,
+  departureDate: tagField(z.iso.date(), 'date'),
+  ageAtDeparture: z.number().int(),
+  /** Days from departure to return; present when there is a return date. */
+  tripLengthDays: z.number().int().optional(),
+  /** Hours between the moment the check was received and the departure; present when the caller gave receivedAt. */
+  hoursFromReceiptToDeparture: z.number().optional(),
+});
+
+export const derivedPassportSchema = z.strictObject({
+  ...derivedCommonShape,
+  ageAtApplication: z.number().int(),
+  /** Days from the application date to the intended travel date; present when a travel date is given. */
+  daysUntilTravel: z.number().int().optional(),
+});
+
+export type DerivedDeparture = z.output<typeof derivedDepartureSchema>;
+export type DerivedPassport = z.output<typeof derivedPassportSchema>;
+
+const watchHit = z.strictObject({
+  matched: z.boolean(),
+  /** Which watchlist matched (for the officer), when matched. */
+  listName: z.string().optional(),
+});
+const linkInfo = z.strictObject({
+  /** How many other applications share this value. */
+  count: z.number().int().min(0),
+});
+
+export const watchedKeys = ['nik', 'passportNumber', 'phone', 'recruiterPhone', 'recruiterName', 'sponsorPhone', 'employerName', 'placementAgencyName'] as const;
+export const linkedKeys = ['nik', 'phone', 'recruiterPhone', 'sponsorPhone', 'employerName'] as const;
+
+/** Facts resolved outside the engine (watchlists, link clusters). Everything is optional; default empty. */
+export const screeningContextSchema = z.strictObject({
+  watchlist: z.strictObject(Object.fromEntries(watchedKeys.map((key) => [key, watchHit.optional()])) as Record<(typeof watchedKeys)[number], z.ZodOptional<typeof watchHit>>).optional(),
+  links: z.strictObject(Object.fromEntries(linkedKeys.map((key) => [key, linkInfo.optional()])) as Record<(typeof linkedKeys)[number], z.ZodOptional<typeof linkInfo>>).optional(),
+});
+export type ScreeningContext = z.output<typeof screeningContextSchema>;
+
+export type ScreeningSubject =
+  | { kind: 'departure'; data: DepartureCheck; derived: DerivedDeparture }
+  | { kind: 'passport'; data: PassportApplication; derived: DerivedPassport };
+
+export interface SubjectOptions {
+  /** When the application was received (ISO date-time); only used for derived.hoursFromReceiptToDeparture. */
+  receivedAt?: string | undefined;
+}
+
+function salaryUsd(employment: DepartureCheck['employment']): number | undefined {
+  const amount = employment?.offeredMonthlySalary;
+  const currency = employment?.salaryCurrency;
+  if (amount === undefined || currency === undefined) return undefined;
+  const rate = referenceUsdRates[currency];
+  return rate === undefined ? undefined : Math.round((amount / rate) * 100) / 100;
+}
+
+/** Computes the derived block. Pure: the only "now" is the optional receivedAt the caller passes. */
+export function buildSubject(kind: 'departure', data: DepartureCheck, options?: SubjectOptions): ScreeningSubject;
+export function buildSubject(kind: 'passport', data: PassportApplication, options?: SubjectOptions): ScreeningSubject;
+export function buildSubject(kind: ApplicationKind, data: DepartureCheck | PassportApplication, options?: SubjectOptions): ScreeningSubject;
+export function buildSubject(kind: ApplicationKind, data: DepartureCheck | PassportApplication, options: SubjectOptions = {}): ScreeningSubject {
+  if (kind === 'departure') {
+    const d = data as DepartureCheck;
+    const departureDate = departureDateOf(d);
+    const age = ageOn(d.traveller.dateOfBirth, departureDate);
+    const derived: DerivedDeparture = {
+      referenceDate: departureDate,
+      departureDate,
+      age,
+      ageAtDeparture: age,
+      destinationCountry: d.trip.destinationCountry,
+      destinationChain: [...d.trip.transitCountries, d.trip.destinationCountry],
+      purpose: d.purpose.declaredPurpose,
+    };
+    if (d.trip.destinationCity !== undefined) derived.destinationCity = d.trip.destinationCity;
+    if (d.trip.returnDate !== undefined) derived.tripLengthDays = dateToEpochDay(d.trip.returnDate) - dateToEpochDay(departureDate);
+    const usd = salaryUsd(d.employment);
+    if (usd !== undefined) derived.offeredMonthlySalaryUsd = usd;
+    if (options.receivedAt !== undefined) {
+      const received = Date.parse(options.receivedAt);
+      const departure = Date.parse(d.trip.departureAt);
+      if (Number.isFinite(received) && Number.isFinite(departure)) {
+        derived.hoursFromReceiptToDeparture = Math.round(((departure - received) / 3_600_000) * 100) / 100;
+      }
+    }
+    return { kind, data: d, derived };
+  }
+  const p = data as PassportApplication;
+  const age = ageOn(p.applicant.dateOfBirth, p.applicationDate);
+  const derived: DerivedPassport = {
+    referenceDate: p.applicationDate,
+    age,
+    ageAtApplication: age,
+    destinationCountry: p.intendedDestinationCountry,
+    destinationChain: [p.intendedDestinationCountry],
+    purpose: p.statedPurpose,
+  };
+  if (p.intendedDestinationCity !== undefined) derived.destinationCity = p.intendedDestinationCity;
+  if (p.intendedTravelDate !== undefined) derived.daysUntilTravel = dateToEpochDay(p.intendedTravelDate) - dateToEpochDay(p.applicationDate);
+  const usd = salaryUsd(p.employment);
+  if (usd !== undefined) derived.offeredMonthlySalaryUsd = usd;
+  return { kind, data: p, derived };
+}
