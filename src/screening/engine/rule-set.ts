@@ -1,0 +1,90 @@
+/** The in-memory rule set: what the loader produces (from YAML) and compileRuleSet() consumes. */
+import { createHash } from 'node:crypto';
+import type { ApplicationKind } from '../application-schema';
+import type { Translated } from './types';
+
+export type ListType = 'countries' | 'keywords' | 'values';
+
+export interface RuleList {
+  type: ListType;
+  description?: string;
+  items: string[];
+}
+
+export type Scalar = string | number | boolean;
+export type ListRef = { list: string };
+
+/** A comparison on one field; exactly one operator is present. */
+export interface FieldCondition {
+  field: string;
+  eq?: Scalar;
+  ne?: Scalar;
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  in?: Scalar[] | ListRef;
+  notIn?: Scalar[] | ListRef;
+  exists?: true;
+  missing?: true;
+}
+
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | FieldCondition
+  | { containsAny: { field: string | string[]; list?: string; keywords?: string[] } }
+  | { matches: { field: string; pattern: string; flags?: string } }
+  | { daysBetween: { from: string; to: string; gt?: number; gte?: number; lt?: number; lte?: number } }
+  | { anyIn: { field: string; list?: string; values?: string[] } };
+
+export interface Rule {
+  id: string;
+  title: Translated;
+  reason: Translated;
+  appliesTo: ApplicationKind[];
+  weight: number;
+  mustReview?: boolean;
+  /** The public indicator the rule is based on. */
+  source: string;
+  when: Condition;
+}
+
+export interface RuleSet {
+  name: string;
+  description?: string;
+  thresholds: { review: number; postpone: number };
+  lists: Record<string, RuleList>;
+  rules: Rule[];
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Content hash of the rule set: sorted keys, rules sorted by id, list items sorted, defaults made explicit;
+ * independent of file layout, order, whitespace and comments.
+ */
+export function ruleSetVersion(ruleSet: RuleSet): string {
+  const canonical = {
+    name: ruleSet.name,
+    description: ruleSet.description,
+    thresholds: ruleSet.thresholds,
+    lists: Object.fromEntries(
+      Object.entries(ruleSet.lists).map(([name, list]) => [name, { type: list.type, items: [...new Set(list.items)].sort() }]),
+    ),
+    rules: [...ruleSet.rules]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((rule) => ({ ...rule, appliesTo: [...rule.appliesTo].sort(), mustReview: rule.mustReview ?? false })),
+  };
+  return `rs-${createHash('sha256').update(canonicalJson(canonical)).digest('hex').slice(0, 16)}`;
+}
