@@ -2,7 +2,10 @@
  * The application-facing entry point: screens one normalised application with the compiled rule set.
  */
 import type { Application } from './application-schema';
+import { compileRuleSet, type CompiledRuleSet } from './engine/compile';
 import type { Evaluation } from './engine/types';
+import { loadRuleSetFromDirOrThrow } from './rules/loader';
+import { buildSubject, type ScreeningContext } from './subject';
 
 export type { Outcome, RuleHit } from './engine/types';
 
@@ -11,6 +14,21 @@ export type ScreeningDecision = Evaluation;
 
 export interface Screener {
   /** Screens one application; receivedAt stands in for "now" (the engine itself has no clock). */
-  screen(application: Application, receivedAt: Date): ScreeningDecision;
+  screen(application: Application, receivedAt: Date, context?: ScreeningContext): ScreeningDecision;
   readonly ruleSetVersion: string;
+}
+
+export function createScreener(compiled: CompiledRuleSet): Screener {
+  return {
+    ruleSetVersion: compiled.version,
+    screen(application, receivedAt, context) {
+      const subject = buildSubject(application.kind, application.data, { receivedAt: receivedAt.toISOString() });
+      return compiled.evaluate(subject, context);
+    },
+  };
+}
+
+/** Loads, validates and compiles a rule set directory; throws RuleSetLoadError listing every problem. */
+export function loadScreener(dir: string): Screener {
+  return createScreener(compileRuleSet(loadRuleSetFromDirOrThrow(dir)));
 }
