@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applicationKind, applications, screeningOutcome } from '../applications/schema';
 import { offices } from '../offices/schema';
 
@@ -36,6 +36,8 @@ export const cases = pgTable(
     action: caseAction('action'),
     reasonCode: text('reason_code'),
     note: text('note'),
+    /** A postponement's deadline for the applicant; kept on the case while it waits for approval. */
+    postponementDeadline: date('postponement_deadline'),
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     approvedBy: text('approved_by'),
