@@ -10,6 +10,8 @@ import { accountRoutes, authRoutes } from './auth/routes';
 import { officeRoutes } from './offices/routes';
 import { postponementRoutes } from './postponements/routes';
 import { reviewRoutes } from './review/routes';
+import { applicationRoutes } from './applications/routes';
+import type { Screener } from './screening/screener';
 import { TokenService } from './auth/tokens';
 import { healthRoutes } from './health/routes';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -23,6 +25,8 @@ export interface AppDependencies {
   db: RootDatabase;
   jobs: JobRunner;
   logger: Logger;
+  /** Screens applications with the active rule set. */
+  screener: Screener;
 }
 
 /** Builds the HTTP application without listening, so tests drive it through supertest. */
@@ -73,6 +77,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   api.use(accountRoutes(db));
   api.use('/offices', officeRoutes(db));
+  api.use(applicationRoutes(deps, metrics));
   api.use(reviewRoutes(deps));
   api.use('/postponements', postponementRoutes(deps));
   app.use('/api/v1', api);

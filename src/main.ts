@@ -9,10 +9,15 @@ import { createLogger } from './logger';
 import { seedReferenceOffices } from './offices/reference';
 import { seedDemoUsers } from './auth/demo-users';
 import { registerBackgroundJobs } from './background';
+import { loadScreener } from './screening/screener';
+import { RuleSetLoadError } from './screening/rules/loader';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
+  // An invalid rule set stops the service before it touches anything.
+  const screener = loadScreener(config.RULES_DIR);
+  logger.info({ rules: config.RULES_DIR, ruleSetVersion: screener.ruleSetVersion }, 'rule set loaded');
 
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = config.DATABASE_URL;
@@ -33,7 +38,7 @@ async function main() {
   }
 
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
-  const deps = { config, db: database.db, jobs, logger };
+  const deps = { config, db: database.db, jobs, logger, screener };
   await registerBackgroundJobs(deps);
   // On the embedded defaults this process also works the jobs; elsewhere run `npm run worker` too.
   if (jobs.kind === 'in-process' || config.API_RUNS_JOBS) await jobs.startWorking();
@@ -64,7 +69,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof RuleSetLoadError) {
     console.error(error.message);
     process.exit(2);
   }

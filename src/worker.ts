@@ -4,6 +4,7 @@ import { runMigrations } from './db/migrate';
 import { createJobRunner } from './jobs';
 import { createLogger } from './logger';
 import { registerBackgroundJobs } from './background';
+import { loadScreener } from './screening/screener';
 
 /** `npm run worker`: consumes background jobs from BullMQ; run as many as the load needs. */
 async function main() {
@@ -15,7 +16,8 @@ async function main() {
   const database = connectDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   await runMigrations(database.pool);
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
-  await registerBackgroundJobs({ config, db: database.db, jobs, logger });
+  const screener = loadScreener(config.RULES_DIR);
+  await registerBackgroundJobs({ config, db: database.db, jobs, logger, screener });
   await jobs.startWorking();
   logger.info('worker started');
 

@@ -28,6 +28,11 @@ export class Metrics {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'saring_' });
   }
 
+  countScreening(kind: string, decision: { outcome: string; hits: readonly { ruleId: string }[] }): void {
+    this.screenings.inc({ kind, outcome: decision.outcome });
+    for (const hit of decision.hits) this.ruleHits.inc({ rule: hit.ruleId });
+  }
+
   /** Times each request under its route pattern (never the raw URL, which can carry ids). */
   httpTimer(): RequestHandler {
     return (req, res, next) => {

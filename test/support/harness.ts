@@ -11,6 +11,7 @@ import { createUser } from '../../src/auth/service';
 import { TokenService } from '../../src/auth/tokens';
 import type { Role } from '../../src/auth/schema';
 import { registerBackgroundJobs } from '../../src/background';
+import { loadScreener, type Screener } from '../../src/screening/screener';
 import { dropDatabase, urlForDatabase, withAdminClient } from './databases';
 
 export interface TestContext {
@@ -28,6 +29,7 @@ export interface TestContext {
 }
 
 let counter = 0;
+let defaultScreener: Screener | undefined;
 
 export async function createDatabaseFromTemplate(): Promise<string> {
   const template = process.env.SARING_TEST_TEMPLATE;
@@ -65,7 +67,9 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const database = connectDatabase(config.DATABASE_URL!, 10);
   await seedReferenceOffices(database.db);
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
-  const deps = { config, db: database.db, jobs, logger };
+  defaultScreener ??= loadScreener(config.RULES_DIR);
+  const screener = config.RULES_DIR === 'rules/default' ? defaultScreener : loadScreener(config.RULES_DIR);
+  const deps = { config, db: database.db, jobs, logger, screener };
   await registerBackgroundJobs(deps);
   const app = createApp(deps);
   const tokens = new TokenService(config);

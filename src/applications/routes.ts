@@ -1,0 +1,103 @@
+import { Router, type Request } from 'express';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppDependencies } from '../app';
+import { principalOf, requireRole } from '../auth/middleware';
+import { notFound, unprocessable, validationError } from '../http/errors';
+import { decodeCursor, paginationQuery } from '../http/pagination';
+import { parseParams, parseQuery } from '../http/validate';
+import { offices } from '../offices/schema';
+import { visibleOffice } from '../offices/scope';
+import {
+  checkConsistency,
+  departureCheckInputSchema,
+  passportApplicationInputSchema,
+} from '../screening/application-schema';
+import type { Metrics } from '../observability/metrics';
+import { idempotencyKeyOf, requestHashOf } from './idempotency';
+import { findApplication, listApplications } from './queries';
+import { IntakeService, type Intake } from './service';
+
+const listQuerySchema = z.strictObject({
+  kind: z.enum(['departure', 'passport']).optional(),
+  outcome: z.enum(['CLEAR', 'REVIEW', 'POSTPONE_RECOMMENDED']).optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => new Date(v)).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => new Date(v)).optional(),
+  office: z.string().min(1).max(40).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  ...paginationQuery,
+});
+
+const idParams = z.object({ id: z.uuid() });
+
+/** Which kind of office receives which kind of application. */
+const officeKindFor = { departure: 'checkpoint', passport: 'passport_office' } as const;
+
+export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Router {
+  const { db } = deps;
+  const router = Router();
+  const intake = new IntakeService(db, deps.screener, deps.config, (kind, decision) => metrics?.countScreening(kind, decision));
+
+  async function submit(req: Request, kind: Intake['kind']) {
+    const schema = kind === 'departure' ? departureCheckInputSchema : passportApplicationInputSchema;
+    const parsed = schema.safeParse(req.body);
+    if (!parsed.success) throw validationError(parsed.error);
+    const problems = checkConsistency(kind, parsed.data);
+    if (problems.length > 0) throw unprocessable(problems[0]!, problems.map((message) => ({ message })));
+
+    const principal = principalOf(req);
+    const [office] = await db.select({ kind: offices.kind }).from(offices).where(eq(offices.code, principal.officeCode)).limit(1);
+    if (office?.kind !== officeKindFor[kind]) {
+      throw unprocessable(`${kind === 'departure' ? 'Departure checks' : 'Passport applications'} are submitted from a ${officeKindFor[kind].replace('_', ' ')}; your office is ${principal.officeCode}`);
+    }
+    return intake.submit({
+      intake: { kind, data: parsed.data } as Intake,
+      actor: principal,
+      requestId: String(req.id),
+      idempotencyKey: idempotencyKeyOf(req),
+      requestHash: requestHashOf(kind, req.body),
+      receivedAt: new Date(),
+    });
+  }
+
+  router.post('/departure-checks', requireRole('officer', 'supervisor'), async (req, res) => {
+    const result = await submit(req, 'departure');
+    res.status(result.status).json(result.body);
+  });
+
+  router.post('/passport-applications', requireRole('passport_officer', 'supervisor'), async (req, res) => {
+    const result = await submit(req, 'passport');
+    res.status(result.status).json(result.body);
+  });
+
+  router.get('/applications', async (req, res) => {
+    const query = parseQuery(listQuerySchema, req);
+    const own = await visibleOffice(db, principalOf(req));
+    // Callers scoped to one office cannot widen it; national callers may narrow to any office.
+    const office = own ?? query.office ?? null;
+    if (own && query.office && query.office !== own) {
+      res.json({ items: [], nextCursor: null });
+      return;
+    }
+    res.json(await listApplications(db, { ...query, office, cursor: decodeCursor(query.cursor) }));
+  });
+
+  router.get('/applications/:id', async (req, res) => {
+    const { id } = parseParams(idParams, req);
+    const found = await findApplication(db, id, await visibleOffice(db, principalOf(req)));
+    if (!found) throw notFound('Application');
+    const { application, caseId, caseState, decisions } = found;
+    const latest = decisions[0];
+    res.json({
+      ...application,
+      idempotencyKey: undefined,
+      requestHash: undefined,
+      decision: latest ? { outcome: latest.outcome, score: latest.score, hits: latest.hits, ruleSetVersion: latest.ruleSetVersion } : null,
+      decisions,
+      caseId,
+      caseState,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,193 @@
+import { and, eq } from 'drizzle-orm';
+import type { Actor } from '../audit/service';
+import { recordAudit } from '../audit/service';
+import type { Config } from '../config';
+import type { RootDatabase } from '../db/client';
+import { conflict } from '../http/errors';
+import { openCase } from '../review/open-case';
+import { cases } from '../review/schema';
+import type { ScreeningDecision, Screener } from '../screening/screener';
+import type { DepartureCheck, PassportApplication } from '../screening/application-schema';
+import { applications, decisions } from './schema';
+
+export type Intake =
+  | { kind: 'departure'; data: DepartureCheck }
+  | { kind: 'passport'; data: PassportApplication };
+
+export interface IntakeResult {
+  status: 200 | 201;
+  body: {
+    id: string;
+    kind: 'departure' | 'passport';
+    decision: ScreeningDecision;
+    caseId: string | null;
+  };
+}
+
+interface IntakeRequest {
+  intake: Intake;
+  actor: Actor;
+  requestId: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+  /** The moment the application was received: it stands in for "now" in the pure engine. */
+  receivedAt: Date;
+}
+
+/** The columns queried and linked on, lifted from the normalised payload. */
+function structuredColumns(intake: Intake) {
+  if (intake.kind === 'departure') {
+    const { traveller, trip, employment, sponsor } = intake.data;
+    return {
+      fullName: traveller.fullName,
+      nik: traveller.nik,
+      passportNumber: traveller.passportNumber,
+      dateOfBirth: traveller.dateOfBirth,
+      destinationCountry: trip.destinationCountry,
+      departureAt: new Date(trip.departureAt),
+      recruiterPhone: employment?.recruiterPhone ?? null,
+      sponsorPhone: sponsor?.phone ?? null,
+      employerName: employment?.employerName ?? null,
+    };
+  }
+  const { applicant, employment } = intake.data;
+  return {
+    fullName: applicant.fullName,
+    nik: applicant.nik,
+    passportNumber: null,
+    dateOfBirth: applicant.dateOfBirth,
+    destinationCountry: intake.data.intendedDestinationCountry,
+    departureAt: null,
+    recruiterPhone: employment?.recruiterPhone ?? null,
+    sponsorPhone: null,
+    employerName: employment?.employerName ?? null,
+  };
+}
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505' || (error as { cause?: { code?: string } })?.cause?.code === '23505';
+
+export class IntakeService {
+  constructor(
+    private readonly db: RootDatabase,
+    private readonly screener: Screener,
+    private readonly config: Config,
+    private readonly onScreened: (kind: Intake['kind'], decision: ScreeningDecision) => void = () => {},
+  ) {}
+
+  /**
+   * Screens and stores one application. The application, its decision and (when flagged) its review
+   * case are written in one transaction; a repeated Idempotency-Key returns the first result.
+   */
+  async submit(request: IntakeRequest): Promise<IntakeResult> {
+    if (request.idempotencyKey) {
+      const replay = await this.replay(request);
+      if (replay) return replay;
+    }
+    const decision = this.screener.screen(request.intake, request.receivedAt);
+    try {
+      const stored = await this.store(request, decision);
+      this.onScreened(request.intake.kind, decision);
+      return stored;
+    } catch (error) {
+      // A concurrent request with the same key won the race: answer as its replay.
+      if (request.idempotencyKey && isUniqueViolation(error)) {
+        const replay = await this.replay(request);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+  }
+
+  private async store(request: IntakeRequest, decision: ScreeningDecision): Promise<IntakeResult> {
+    const { intake, actor } = request;
+    return this.db.transaction(async (tx) => {
+      const [application] = await tx
+        .insert(applications)
+        .values({
+          kind: intake.kind,
+          officeCode: actor.officeCode,
+          submittedBy: actor.userId,
+          submittedAt: request.receivedAt,
+          ...structuredColumns(intake),
+          payload: intake.data,
+          outcome: decision.outcome,
+          score: decision.score,
+          ruleSetVersion: decision.ruleSetVersion,
+          idempotencyKey: request.idempotencyKey,
+          requestHash: request.requestHash,
+        })
+        .returning({ id: applications.id, departureAt: applications.departureAt });
+      if (!application) throw new Error('application insert returned no row');
+      await tx.insert(decisions).values({
+        applicationId: application.id,
+        ruleSetVersion: decision.ruleSetVersion,
+        outcome: decision.outcome,
+        score: decision.score,
+        hits: decision.hits,
+        trigger: 'intake',
+      });
+      await recordAudit(tx, {
+        actor,
+        action: 'application.screened',
+        targetType: 'application',
+        targetId: application.id,
+        after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
+        requestId: request.requestId,
+      });
+      let caseId: string | null = null;
+      if (decision.outcome !== 'CLEAR') {
+        const opened = await openCase(
+          tx,
+          {
+            applicationId: application.id,
+            kind: intake.kind,
+            officeCode: actor.officeCode,
+            outcome: decision.outcome,
+            score: decision.score,
+            departureAt: application.departureAt,
+            openedAt: request.receivedAt,
+          },
+          { departureMarginMinutes: this.config.DEPARTURE_SLA_MARGIN_MINUTES, passportSlaHours: this.config.PASSPORT_SLA_HOURS },
+          actor,
+          request.requestId,
+        );
+        caseId = opened.id;
+      }
+      return { status: 201 as const, body: { id: application.id, kind: intake.kind, decision, caseId } };
+    });
+  }
+
+  /** The stored answer for a repeated key, or null when the key is new; 409 when the body differs. */
+  private async replay(request: IntakeRequest): Promise<IntakeResult | null> {
+    const [row] = await this.db
+      .select({ application: applications, caseId: cases.id })
+      .from(applications)
+      .leftJoin(cases, eq(cases.applicationId, applications.id))
+      .where(and(eq(applications.submittedBy, request.actor.userId), eq(applications.idempotencyKey, request.idempotencyKey!)))
+      .limit(1);
+    if (!row) return null;
+    if (row.application.requestHash !== request.requestHash) {
+      throw conflict('This Idempotency-Key was already used with a different request body');
+    }
+    const [first] = await this.db
+      .select()
+      .from(decisions)
+      .where(and(eq(decisions.applicationId, row.application.id), eq(decisions.trigger, 'intake')))
+      .limit(1);
+    if (!first) throw new Error(`application ${row.application.id} has no intake decision`);
+    return {
+      status: 200,
+      body: {
+        id: row.application.id,
+        kind: row.application.kind,
+        decision: {
+          outcome: first.outcome,
+          score: first.score,
+          hits: first.hits as ScreeningDecision['hits'],
+          ruleSetVersion: first.ruleSetVersion,
+        },
+        caseId: row.caseId,
+      },
+    };
+  }
+}

@@ -1,0 +1,137 @@
+/** Realistic request bodies for the intake endpoints, shared by the API tests. */
+
+/** The textbook scam-compound lure: tourist visa to Phnom Penh, "customer service" job found on Telegram, employer-paid one-way ticket. */
+export function cambodiaLure() {
+  return {
+    traveller: {
+      fullName: '  Rina   Marlina ',
+      nik: '3201234509870001',
+      passportNumber: 'c1234567',
+      dateOfBirth: '2001-03-14',
+      sex: 'F',
+      provinceOfOrigin: 'Jawa Barat',
+      regencyOfOrigin: 'Karawang',
+      phone: '0812-3456-7890',
+    },
+    trip: {
+      departureAt: '2026-11-23T09:40:00+07:00',
+      carrier: 'AirAsia',
+      flightOrVessel: 'QZ 262',
+      mode: 'air',
+      destinationCountry: 'kh',
+      destinationCity: 'Phnom Penh',
+      transitCountries: ['MY'],
+      hasReturnTicket: false,
+      ticketPaidBy: 'employer',
+      groupSize: 4,
+      previousInternationalTrips: 0,
+    },
+    purpose: { declaredPurpose: 'tourism', visaType: 'tourist' },
+    employment: {
+      hasJobOffer: true,
+      jobTitle: 'Customer Service',
+      jobDescription: 'Kerja kantoran jadi CS online, gaji tinggi tanpa pengalaman, tiket ditanggung',
+      employerName: 'Golden Star Trading Co.',
+      employerCountry: 'KH',
+      employerCity: 'Phnom Penh',
+      offeredMonthlySalary: 1200,
+      salaryCurrency: 'USD',
+      recruitedVia: 'telegram',
+      recruiterName: 'Bang Jo',
+      recruiterPhone: '+855 12 345 678',
+    },
+  };
+}
+
+/** A family holiday to Japan with a return ticket and no job offer. */
+export function japanHoliday() {
+  return {
+    traveller: {
+      fullName: 'Budi Santoso',
+      nik: '3174011203850002',
+      passportNumber: 'B7654321',
+      dateOfBirth: '1985-03-12',
+      sex: 'M',
+      provinceOfOrigin: 'DKI Jakarta',
+    },
+    trip: {
+      departureAt: '2026-12-20T23:55:00+07:00',
+      carrier: 'Garuda Indonesia',
+      flightOrVessel: 'GA 874',
+      mode: 'air',
+      destinationCountry: 'JP',
+      destinationCity: 'Tokyo',
+      transitCountries: [],
+      hasReturnTicket: true,
+      returnDate: '2027-01-03',
+      ticketPaidBy: 'self',
+      groupSize: 4,
+      previousInternationalTrips: 5,
+    },
+    purpose: { declaredPurpose: 'tourism', visaType: 'visa_exemption' },
+  };
+}
+
+/** A procedural migrant worker to Taiwan: licensed agency, ID PMI, work visa, placement agreement. */
+export function proceduralWorker() {
+  return {
+    traveller: {
+      fullName: 'Dewi Lestari',
+      nik: '3308015506950003',
+      passportNumber: 'C2345678',
+      dateOfBirth: '1995-06-15',
+      sex: 'F',
+      provinceOfOrigin: 'Jawa Tengah',
+    },
+    trip: {
+      departureAt: '2026-12-01T08:00:00+07:00',
+      carrier: 'China Airlines',
+      flightOrVessel: 'CI 762',
+      mode: 'air',
+      destinationCountry: 'TW',
+      destinationCity: 'Taipei',
+      transitCountries: [],
+      hasReturnTicket: false,
+      ticketPaidBy: 'agency',
+      groupSize: 1,
+      previousInternationalTrips: 0,
+    },
+    purpose: { declaredPurpose: 'work', visaType: 'work' },
+    employment: {
+      hasJobOffer: true,
+      jobTitle: 'Caregiver',
+      jobDescription: 'Perawat lansia di rumah tangga',
+      employerName: 'Chen Family',
+      employerCountry: 'TW',
+      employerCity: 'Taipei',
+      offeredMonthlySalary: 20000,
+      salaryCurrency: 'TWD',
+      recruitedVia: 'placement_agency',
+      placementAgencyName: 'PT Bina Tenaga Kerja Mandiri',
+      placementAgencyLicence: 'KEP.123/PPTKIS/2023',
+      idPmiNumber: 'PMI-2026-0012345',
+      hasPlacementAgreement: true,
+    },
+  };
+}
+
+export function passportForWorkInCambodia() {
+  return {
+    applicant: {
+      fullName: 'Agus Prasetyo',
+      nik: '3215010101000004',
+      dateOfBirth: '2000-01-01',
+      sex: 'M',
+      provinceOfOrigin: 'Jawa Barat',
+      placeOfBirth: 'Karawang',
+    },
+    applicationDate: '2026-11-20',
+    statedPurpose: 'tourism',
+    intendedDestinationCountry: 'KH',
+    intendedTravelDate: '2026-11-27',
+    isFirstPassport: true,
+    urgency: 'urgent',
+    employment: { hasJobOffer: true, jobTitle: 'Admin online', recruitedVia: 'facebook' },
+    supportingDocuments: { recommendationLetter: false, employerLetter: false },
+  };
+}
