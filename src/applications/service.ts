@@ -2,9 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import type { Actor } from '../audit/service';
 import { recordAudit } from '../audit/service';
 import type { Config } from '../config';
-import type { RootDatabase } from '../db/client';
+import type { Database, RootDatabase } from '../db/client';
 import { conflict } from '../http/errors';
-import { openCase } from '../review/open-case';
+import { openCase, type CaseSlaSettings } from '../review/open-case';
+import { resolveScreeningContext } from '../screening/context';
 import { cases } from '../review/schema';
 import type { ScreeningDecision, Screener } from '../screening/screener';
 import type { DepartureCheck, PassportApplication } from '../screening/application-schema';
@@ -83,7 +84,8 @@ export class IntakeService {
       const replay = await this.replay(request);
       if (replay) return replay;
     }
-    const decision = this.screener.screen(request.intake, request.receivedAt);
+    const context = await resolveScreeningContext(this.db, request.intake, request.receivedAt);
+    const decision = this.screener.screen(request.intake, request.receivedAt, context);
     try {
       const stored = await this.store(request, decision);
       this.onScreened(request.intake.kind, decision);
@@ -99,62 +101,10 @@ export class IntakeService {
   }
 
   private async store(request: IntakeRequest, decision: ScreeningDecision): Promise<IntakeResult> {
-    const { intake, actor } = request;
-    return this.db.transaction(async (tx) => {
-      const [application] = await tx
-        .insert(applications)
-        .values({
-          kind: intake.kind,
-          officeCode: actor.officeCode,
-          submittedBy: actor.userId,
-          submittedAt: request.receivedAt,
-          ...structuredColumns(intake),
-          payload: intake.data,
-          outcome: decision.outcome,
-          score: decision.score,
-          ruleSetVersion: decision.ruleSetVersion,
-          idempotencyKey: request.idempotencyKey,
-          requestHash: request.requestHash,
-        })
-        .returning({ id: applications.id, departureAt: applications.departureAt });
-      if (!application) throw new Error('application insert returned no row');
-      await tx.insert(decisions).values({
-        applicationId: application.id,
-        ruleSetVersion: decision.ruleSetVersion,
-        outcome: decision.outcome,
-        score: decision.score,
-        hits: decision.hits,
-        trigger: 'intake',
-      });
-      await recordAudit(tx, {
-        actor,
-        action: 'application.screened',
-        targetType: 'application',
-        targetId: application.id,
-        after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
-        requestId: request.requestId,
-      });
-      let caseId: string | null = null;
-      if (decision.outcome !== 'CLEAR') {
-        const opened = await openCase(
-          tx,
-          {
-            applicationId: application.id,
-            kind: intake.kind,
-            officeCode: actor.officeCode,
-            outcome: decision.outcome,
-            score: decision.score,
-            departureAt: application.departureAt,
-            openedAt: request.receivedAt,
-          },
-          { departureMarginMinutes: this.config.DEPARTURE_SLA_MARGIN_MINUTES, passportSlaHours: this.config.PASSPORT_SLA_HOURS },
-          actor,
-          request.requestId,
-        );
-        caseId = opened.id;
-      }
-      return { status: 201 as const, body: { id: application.id, kind: intake.kind, decision, caseId } };
-    });
+    const stored = await this.db.transaction((tx) =>
+      storeScreenedApplication(tx, { ...request, decision, origin: { idempotencyKey: request.idempotencyKey, requestHash: request.requestHash } }, slaSettingsOf(this.config)),
+    );
+    return { status: 201, body: { id: stored.applicationId, kind: request.intake.kind, decision, caseId: stored.caseId } };
   }
 
   /** The stored answer for a repeated key, or null when the key is new; 409 when the body differs. */
@@ -190,4 +140,81 @@ export class IntakeService {
       },
     };
   }
+}
+
+export const slaSettingsOf = (config: Config): CaseSlaSettings => ({
+  departureMarginMinutes: config.DEPARTURE_SLA_MARGIN_MINUTES,
+  passportSlaHours: config.PASSPORT_SLA_HOURS,
+});
+
+export interface ScreenedApplication {
+  intake: Intake;
+  decision: ScreeningDecision;
+  actor: Actor;
+  receivedAt: Date;
+  requestId: string | null;
+  /** Where the application came from: an API request's idempotency key and body hash. */
+  origin: { idempotencyKey: string | null; requestHash: string | null };
+}
+
+/**
+ * Writes a screened application, its decision, its audit record and (when flagged) its review case.
+ * Call it inside one transaction: single requests and batch chunks both do, so a flagged
+ * application never exists without its case.
+ */
+export async function storeScreenedApplication(
+  tx: Database,
+  input: ScreenedApplication,
+  sla: CaseSlaSettings,
+): Promise<{ applicationId: string; caseId: string | null }> {
+  const { intake, actor, decision } = input;
+  const [application] = await tx
+    .insert(applications)
+    .values({
+      kind: intake.kind,
+      officeCode: actor.officeCode,
+      submittedBy: actor.userId,
+      submittedAt: input.receivedAt,
+      ...structuredColumns(intake),
+      payload: intake.data,
+      outcome: decision.outcome,
+      score: decision.score,
+      ruleSetVersion: decision.ruleSetVersion,
+      ...input.origin,
+    })
+    .returning({ id: applications.id, departureAt: applications.departureAt });
+  if (!application) throw new Error('application insert returned no row');
+  await tx.insert(decisions).values({
+    applicationId: application.id,
+    ruleSetVersion: decision.ruleSetVersion,
+    outcome: decision.outcome,
+    score: decision.score,
+    hits: decision.hits,
+    trigger: 'intake',
+  });
+  await recordAudit(tx, {
+    actor,
+    action: 'application.screened',
+    targetType: 'application',
+    targetId: application.id,
+    after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
+    requestId: input.requestId,
+  });
+  if (decision.outcome === 'CLEAR') return { applicationId: application.id, caseId: null };
+  const opened = await openCase(
+    tx,
+    {
+      applicationId: application.id,
+      kind: intake.kind,
+      officeCode: actor.officeCode,
+      outcome: decision.outcome,
+      score: decision.score,
+      departureAt: application.departureAt,
+      openedAt: input.receivedAt,
+    },
+    sla,
+    actor,
+    input.requestId,
+  );
+  return { applicationId: application.id, caseId: opened.id };
 }
