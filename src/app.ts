@@ -14,6 +14,7 @@ import { applicationRoutes } from './applications/routes';
 import type { Screener } from './screening/screener';
 import { TokenService } from './auth/tokens';
 import { healthRoutes } from './health/routes';
+import { openApiRoutes } from './openapi/routes';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { requestId, requireJsonBody } from './http/middleware';
 import { apiRateLimit, loginRateLimits } from './http/rate-limits';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 
   app.use(healthRoutes(db, jobs));
+  app.use(openApiRoutes());
   if (config.METRICS_ENABLED) {
     app.get('/metrics', async (req, res) => {
       if (config.METRICS_TOKEN && req.get('authorization') !== `Bearer ${config.METRICS_TOKEN}`) throw unauthenticated('Metrics need the scrape token');

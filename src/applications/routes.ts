@@ -18,7 +18,7 @@ import { idempotencyKeyOf, requestHashOf } from './idempotency';
 import { findApplication, listApplications } from './queries';
 import { IntakeService, type Intake } from './service';
 
-const listQuerySchema = z.strictObject({
+export const listQuerySchema = z.strictObject({
   kind: z.enum(['departure', 'passport']).optional(),
   outcome: z.enum(['CLEAR', 'REVIEW', 'POSTPONE_RECOMMENDED']).optional(),
   from: z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => new Date(v)).optional(),
@@ -28,7 +28,7 @@ const listQuerySchema = z.strictObject({
   ...paginationQuery,
 });
 
-const idParams = z.object({ id: z.uuid() });
+export const idParams = z.object({ id: z.uuid() });
 
 /** Which kind of office receives which kind of application. */
 const officeKindFor = { departure: 'checkpoint', passport: 'passport_office' } as const;

@@ -15,7 +15,7 @@ export const officeSettingsSchema = z
   })
   .refine((body) => Object.keys(body).length > 0, 'send at least one setting');
 
-const officeParams = z.object({ code: z.string().min(1).max(40) });
+export const officeParams = z.object({ code: z.string().min(1).max(40) });
 
 export function officeRoutes(db: RootDatabase): Router {
   const router = Router();

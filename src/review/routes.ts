@@ -14,7 +14,7 @@ import { caseHistory, listCases, queueStats } from './queries';
 import { caseState, cases } from './schema';
 import { caseView, caseWithApplication } from './view';
 
-const caseParams = z.object({ id: z.uuid() });
+export const caseParams = z.object({ id: z.uuid() });
 
 const optionalNote = z.string().trim().max(2000).optional();
 
@@ -43,7 +43,7 @@ export const approvalBodySchema = z
   .strictObject({ approve: z.boolean(), note: optionalNote })
   .refine((body) => body.approve || !!body.note, { path: ['note'], message: 'say why the postponement is rejected' });
 
-const assignBodySchema = z.strictObject({ userId: z.uuid() });
+export const assignBodySchema = z.strictObject({ userId: z.uuid() });
 
 export const caseListQuery = z.strictObject({
   state: z.enum(caseState.enumValues).optional(),
@@ -58,10 +58,10 @@ export const caseListQuery = z.strictObject({
   ...paginationQuery,
 });
 
-const statsQuery = z.strictObject({ office: z.string().min(1).max(40).optional() });
+export const statsQuery = z.strictObject({ office: z.string().min(1).max(40).optional() });
 
-const reviewers = ['officer', 'passport_officer', 'supervisor'] as const;
-const queueRunners = ['supervisor', 'admin'] as const;
+export const reviewers = ['officer', 'passport_officer', 'supervisor'] as const;
+export const queueRunners = ['supervisor', 'admin'] as const;
 
 /** Review queue endpoints: /cases/* and /queue/stats. */
 export function reviewRoutes(deps: AppDependencies): Router {

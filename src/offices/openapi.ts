@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { ApiRoute } from '../openapi/registry';
+import { officeParams, officeSettingsSchema } from './routes';
+
+const officeSchema = z
+  .object({
+    code: z.string().meta({ example: 'TPI-CGK' }),
+    name: z.string(),
+    kind: z.enum(['checkpoint', 'passport_office', 'headquarters']),
+    requiresPostponementApproval: z.boolean(),
+    passportSlaHours: z.number().int().nullable(),
+  })
+  .loose()
+  .meta({ id: 'Office' });
+
+export const officeApi: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/api/v1/offices',
+    tag: 'Offices',
+    summary: 'Checkpoints (TPI), passport offices (KANIM) and headquarters',
+    success: { status: 200, description: 'Every office', schema: z.object({ items: z.array(officeSchema) }) },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/offices/:code',
+    tag: 'Offices',
+    summary: "Change an office's review settings (four-eyes postponements, passport SLA)",
+    roles: ['admin'],
+    params: officeParams,
+    body: officeSettingsSchema,
+    example: { requiresPostponementApproval: true },
+    success: { status: 200, description: 'Updated office', schema: officeSchema },
+    errors: [404],
+  },
+];

@@ -1,0 +1,33 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { applicationApi } from '../applications/openapi';
+import { authApi } from '../auth/openapi';
+import { healthApi, metricsApi } from '../health/openapi';
+import { officeApi } from '../offices/openapi';
+import { reviewApi } from '../review/openapi';
+import { registerRoutes, type ApiRoute } from './registry';
+
+/** Every documented endpoint, component by component. */
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi];
+
+let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
+
+/** The OpenAPI 3.1 document, generated from the zod schemas the routes validate with. */
+export function openApiDocument() {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registerRoutes(registry, apiRoutes);
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Saring API',
+      version: '1.0.0',
+      description:
+        'Migrant departure risk screening for Indonesian immigration checkpoints and passport offices. ' +
+        'Errors always have the shape { error: { code, message, details } }. Texts for applicants come in Bahasa Indonesia (id) and English (en).',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+  });
+  return cached;
+}

@@ -1,0 +1,65 @@
+import { apiRoutes } from '../../src/openapi/document';
+import { api, createTestContext, type TestContext } from '../support/harness';
+import { registeredRoutes } from '../support/routes';
+
+/** Routes that are not part of the API contract: the contract itself and the browser console. */
+const outsideTheContract = (path: string) => path.startsWith('/api/openapi.json') || path.startsWith('/api/docs') || path.startsWith('/console');
+
+const key = (method: string, path: string) => `${method.toUpperCase()} ${path.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/(.)\/$/, '$1')}`;
+
+describe('API contract', () => {
+  let ctx: TestContext;
+  let spec: { openapi: string; paths: Record<string, Record<string, unknown>> };
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    spec = (await api(ctx).get('/api/openapi.json')).body;
+  });
+  afterAll(() => ctx.close());
+
+  it('given the running app, when the OpenAPI document is fetched, then it is OpenAPI 3.1 with a bearer scheme and the error schema', () => {
+    expect(spec.openapi).toBe('3.1.0');
+    expect(JSON.stringify(spec)).toContain('"bearer"');
+    expect(Object.keys((spec as unknown as { components: { schemas: object } }).components.schemas)).toEqual(expect.arrayContaining(['Error', 'Decision', 'RuleHit']));
+  });
+
+  it('given every route the app registers, when compared with the document, then none is missing', () => {
+    const documented = new Set(Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => key(method, path))));
+    const missing = registeredRoutes(ctx.app)
+      .filter((route) => !outsideTheContract(route.path))
+      .map((route) => key(route.method, route.path))
+      .filter((route) => !documented.has(route));
+    expect(missing).toEqual([]);
+  });
+
+  it('given every documented operation, when compared with the app, then each one exists (no stale documentation)', () => {
+    const registered = new Set(registeredRoutes(ctx.app).map((route) => key(route.method, route.path)));
+    const stale = Object.entries(spec.paths)
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => key(method, path)))
+      .filter((operation) => !registered.has(operation));
+    expect(stale).toEqual([]);
+  });
+
+  it.each(apiRoutes.filter((route) => route.body && route.example !== undefined).map((route) => [key(route.method, route.path), route] as const))(
+    'given the example of %s, when validated with the schema the route uses, then it passes',
+    (_name, route) => {
+      const result = route.body!.safeParse(route.example);
+      expect(result.success ? [] : result.error.issues).toEqual([]);
+    },
+  );
+
+  it('given every write operation with a JSON body, then the document carries an example for it', () => {
+    const withoutExample = apiRoutes.filter((route) => route.body && route.example === undefined).map((route) => key(route.method, route.path));
+    expect(withoutExample).toEqual([]);
+  });
+
+  it('given a browser, when the docs page is opened, then it and its script are served locally', async () => {
+    const page = await api(ctx).get('/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('/api/docs/assets/swagger-ui-bundle.js');
+    expect(page.text).not.toMatch(/https?:\/\//);
+    const script = await api(ctx).get('/api/docs/assets/swagger-ui-bundle.js');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+  });
+});
