@@ -5,3 +5,4 @@ export * from '../audit/schema';
 export * from '../applications/schema';
 export * from '../review/schema';
 export * from '../postponements/schema';
+export * from '../rulesets/schema';
