@@ -1,6 +1,10 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** Append-only record of every state change: who did what to which thing, and when. */
+/**
+ * Append-only, hash-chained record of every state change: who (actor, role, office) did what to
+ * which thing, and when. Each record holds the hash of the record before it and its own hash over a
+ * canonical serialisation (see chain.ts); a trigger refuses UPDATE, DELETE and TRUNCATE.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -15,6 +19,18 @@ export const auditLog = pgTable(
     before: jsonb('before'),
     after: jsonb('after'),
     requestId: text('request_id'),
+    /** The previous record's hash (the genesis value for the first chained record). Null only on records written before chaining. */
+    prevHash: text('prev_hash'),
+    /** SHA-256 over this record's canonical serialisation, prevHash included. */
+    hash: text('hash'),
   },
-  (t) => [index('audit_log_target_idx').on(t.targetType, t.targetId), index('audit_log_at_idx').on(t.at)],
+  (t) => [
+    index('audit_log_target_idx').on(t.targetType, t.targetId),
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_action_idx').on(t.action, t.id),
+    index('audit_log_actor_idx').on(t.actorId, t.id),
+    index('audit_log_office_idx').on(t.officeCode, t.id),
+  ],
 );
+
+export type AuditRow = typeof auditLog.$inferSelect;
