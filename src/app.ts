@@ -14,6 +14,7 @@ import { applicationRoutes } from './applications/routes';
 import type { Screener } from './screening/screener';
 import { TokenService } from './auth/tokens';
 import { healthRoutes } from './health/routes';
+import { consoleRoutes } from './console/routes';
 import { openApiRoutes } from './openapi/routes';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { requestId, requireJsonBody } from './http/middleware';
@@ -46,6 +47,11 @@ export function createApp(deps: AppDependencies): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      // Who and where, never what: ids and office codes only.
+      customProps: (req) => {
+        const principal = (req as { principal?: { userId: string; role: string; officeCode: string } }).principal;
+        return principal ? { userId: principal.userId, role: principal.role, office: principal.officeCode } : {};
+      },
       // Log the route, never the query string or body: they can carry personal data.
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
@@ -55,6 +61,8 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   const metrics = new Metrics();
+  metrics.observePool(db.$client);
+  metrics.observeReviewQueue(db.$client);
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(requireJsonBody(() => false));
@@ -68,6 +76,8 @@ export function createApp(deps: AppDependencies): Express {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
+
+  app.use('/console', consoleRoutes());
 
   const api = Router();
   api.use('/auth/login', ...loginRateLimits(config.LOGIN_RATE_LIMIT));

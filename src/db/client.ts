@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
-export type RootDatabase = NodePgDatabase<Schema>;
+export type RootDatabase = NodePgDatabase<Schema> & { $client: Pool };
 export type Transaction = PgTransaction<NodePgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** Either the pool-backed database or an open transaction: functions that only write take this. */
 export type Database = RootDatabase | Transaction;

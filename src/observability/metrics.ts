@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Pool } from 'pg';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per app instance, so tests and multiple apps in one process never collide. */
 export class Metrics {
@@ -23,6 +24,50 @@ export class Metrics {
     labelNames: ['rule'] as const,
     registers: [this.registry],
   });
+
+  /** Pool gauges read at scrape time: how close the API is to running out of connections. */
+  observePool(pool: Pool): void {
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+    gauge('saring_db_pool_connections', 'PostgreSQL connections open in the pool', () => pool.totalCount);
+    gauge('saring_db_pool_idle', 'PostgreSQL connections idle in the pool', () => pool.idleCount);
+    gauge('saring_db_pool_waiting', 'Queries waiting for a PostgreSQL connection', () => pool.waitingCount);
+  }
+
+  /** Review queue depth and oldest case age per office and state, read from PostgreSQL at scrape time. */
+  observeReviewQueue(pool: Pool): void {
+    type Row = { office: string; state: string; n: number; age: number };
+    // The registry collects gauges concurrently: both share one query per scrape.
+    let pending: Promise<Row[]> | null = null;
+    const load = () =>
+      (pending ??= pool
+        .query<Row>(
+          `SELECT office_code AS office, state::text AS state, count(*)::int AS n,
+                  extract(epoch FROM now() - min(created_at))::float8 AS age
+             FROM cases WHERE state <> 'decided' GROUP BY office_code, state`,
+        )
+        .then((result) => result.rows)
+        // A scrape while PostgreSQL is down reports the other metrics rather than failing.
+        .catch(() => [])
+        .finally(() => {
+          pending = null;
+        }));
+    const labelNames = ['office', 'state'] as const;
+    const gauge = (name: string, help: string, value: (row: Row) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        async collect() {
+          const rows = await load();
+          this.reset();
+          for (const row of rows) this.set({ office: row.office, state: row.state }, value(row));
+        },
+      });
+    gauge('saring_queue_cases', 'Undecided review cases by office and state', (row) => row.n);
+    gauge('saring_queue_oldest_case_age_seconds', 'Age of the oldest undecided case by office and state', (row) => row.age);
+  }
 
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'saring_' });

@@ -1,3 +1,4 @@
+import { insertFlaggedApplication } from '../support/fixtures';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
 
 describe('HTTP edge behaviour', () => {
@@ -76,5 +77,17 @@ describe('metrics', () => {
     const res = await api(ctx).get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789');
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/saring_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/);
+  });
+
+  it('given flagged cases in two offices, when scraping, then queue depth and oldest age per office and state, and pool usage, are reported', async () => {
+    await insertFlaggedApplication(ctx.database.db, { officeCode: 'TPI-CGK' });
+    await insertFlaggedApplication(ctx.database.db, { officeCode: 'TPI-CGK' });
+    await insertFlaggedApplication(ctx.database.db, { officeCode: 'TPI-DPS' });
+    const res = await api(ctx).get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789');
+    expect(res.text).toMatch(/saring_queue_cases\{office="TPI-CGK",state="open"\} 2\n/);
+    expect(res.text).toMatch(/saring_queue_cases\{office="TPI-DPS",state="open"\} 1\n/);
+    expect(res.text).toMatch(/saring_queue_oldest_case_age_seconds\{office="TPI-CGK",state="open"\} \d/);
+    expect(res.text).toMatch(/saring_db_pool_connections \d+/);
+    expect(res.text).toMatch(/saring_db_pool_waiting 0/);
   });
 });
