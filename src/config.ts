@@ -28,6 +28,8 @@ const configSchema = z.object({
   /** With Redis, whether the API process also consumes jobs; set false when separate workers run. */
   API_RUNS_JOBS: booleanFromString.default(true),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The secret being rotated out: tokens it signed stay valid until they expire (JWT_TTL_SECONDS). */
+  JWT_PREVIOUS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('saring'),
   JWT_AUDIENCE: z.string().min(1).default('saring-api'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(8 * 3600),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -22,6 +23,9 @@ const claimsSchema = z.object({
 
 export class TokenError extends Error {}
 
+/** A key id that names a secret without revealing it, so a rotated-out key can still be found. */
+const keyIdOf = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 16);
+
 /** Issues and verifies JWTs with pinned algorithms: HS256 for our own, RS256/ES256 for an external IdP. */
 export class TokenService {
   constructor(private readonly config: Config) {}
@@ -33,6 +37,7 @@ export class TokenService {
       issuer: this.config.JWT_ISSUER,
       audience: this.config.JWT_AUDIENCE,
       expiresIn: this.config.JWT_TTL_SECONDS,
+      keyid: keyIdOf(this.config.JWT_SECRET),
     });
     return { token, expiresIn: this.config.JWT_TTL_SECONDS };
   }
@@ -65,7 +70,12 @@ export class TokenService {
   private keyFor(token: string): { key: string; algorithm: Algorithm; issuer: string } {
     const decoded = jwt.decode(token, { complete: true });
     const alg = decoded?.header.alg;
-    if (alg === 'HS256') return { key: this.config.JWT_SECRET, algorithm: 'HS256', issuer: this.config.JWT_ISSUER };
+    if (alg === 'HS256') {
+      // During a key rotation, tokens signed with the previous secret stay valid until they expire.
+      const previous = this.config.JWT_PREVIOUS_SECRET;
+      const key = previous && decoded?.header.kid === keyIdOf(previous) ? previous : this.config.JWT_SECRET;
+      return { key, algorithm: 'HS256', issuer: this.config.JWT_ISSUER };
+    }
     const external = this.config.JWT_EXTERNAL_PUBLIC_KEY;
     if (external && alg === this.config.JWT_EXTERNAL_ALGORITHM) {
       return {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { TokenService } from '../../src/auth/tokens';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
 
 describe('authentication', () => {
@@ -134,6 +135,32 @@ describe('tokens from an external identity provider', () => {
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const confused = jwt.sign({ role: 'admin', office: 'HQ' }, pem, { algorithm: 'HS256', subject: 'x', issuer: 'saring', audience: 'saring-api' });
     expect((await api(ctx).get('/api/v1/me').set(bearer(confused))).status).toBe(401);
+  });
+});
+
+describe('JWT key rotation', () => {
+  const oldSecret = 'the-secret-being-rotated-out-0123456789';
+  const newSecret = 'the-secret-now-in-use-abcdefghijklmnop';
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ JWT_SECRET: newSecret, JWT_PREVIOUS_SECRET: oldSecret });
+  });
+  afterAll(() => ctx.close());
+
+  it('given a token signed before the rotation, when calling the API with the previous secret configured, then it is still accepted', async () => {
+    const user = await ctx.userFor('officer', 'TPI-CGK');
+    const before = new TokenService({ ...ctx.config, JWT_SECRET: oldSecret, JWT_PREVIOUS_SECRET: undefined }).issue({ id: user.id, role: 'officer', officeCode: 'TPI-CGK', tokenVersion: 0 });
+    expect((await api(ctx).get('/api/v1/me').set(bearer(before.token))).status).toBe(200);
+    expect((await api(ctx).get('/api/v1/me').set(bearer(user.token))).status).toBe(200);
+  });
+
+  it('given a token signed with an unknown secret that claims the old key id, when calling the API, then 401', async () => {
+    const user = await ctx.userFor('officer', 'TPI-CGK');
+    const genuine = new TokenService({ ...ctx.config, JWT_SECRET: oldSecret, JWT_PREVIOUS_SECRET: undefined }).issue({ id: user.id, role: 'officer', officeCode: 'TPI-CGK', tokenVersion: 0 });
+    const kid = jwt.decode(genuine.token, { complete: true })!.header.kid;
+    const forged = jwt.sign({ role: 'admin', office: 'HQ', tv: 0 }, 'an-attacker-secret-0123456789abcdefgh', { algorithm: 'HS256', subject: user.id, issuer: 'saring', audience: 'saring-api', keyid: kid });
+    expect((await api(ctx).get('/api/v1/me').set(bearer(forged))).status).toBe(401);
   });
 });
 
