@@ -6,3 +6,6 @@ export * from '../applications/schema';
 export * from '../review/schema';
 export * from '../postponements/schema';
 export * from '../rulesets/schema';
+export * from '../jobs/schema';
+export * from '../batches/schema';
+export * from '../webhooks/schema';
