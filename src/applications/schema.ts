@@ -42,6 +42,15 @@ export const applications = pgTable(
     index('applications_nik_idx').on(t.nik),
     index('applications_passport_number_idx').on(t.passportNumber),
     index('applications_outcome_idx').on(t.outcome, t.submittedAt.desc()),
+    // Link analysis (src/links): the key, then the link time (departure, or receipt for passport applications).
+    index('applications_recruiter_phone_link_idx').on(t.recruiterPhone, sql`coalesce(${t.departureAt}, ${t.submittedAt})`).where(sql`${t.recruiterPhone} is not null`),
+    index('applications_sponsor_phone_link_idx').on(t.sponsorPhone, sql`coalesce(${t.departureAt}, ${t.submittedAt})`).where(sql`${t.sponsorPhone} is not null`),
+    index('applications_employer_link_idx')
+      .on(sql`saring_name_key(${t.employerName})`, sql`coalesce(${t.departureAt}, ${t.submittedAt})`)
+      .where(sql`saring_name_key(${t.employerName}) is not null`),
+    index('applications_ticket_payer_link_idx')
+      .on(sql`saring_ticket_payer_key(${t.payload})`, sql`coalesce(${t.departureAt}, ${t.submittedAt})`)
+      .where(sql`saring_ticket_payer_key(${t.payload}) is not null`),
     uniqueIndex('applications_idempotency_unique')
       .on(t.submittedBy, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),

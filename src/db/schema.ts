@@ -9,3 +9,4 @@ export * from '../rulesets/schema';
 export * from '../jobs/schema';
 export * from '../batches/schema';
 export * from '../webhooks/schema';
+export * from '../watchlists/schema';
