@@ -69,7 +69,7 @@ export function accountRoutes(db: RootDatabase): Router {
     const [user] = await db.select().from(users).where(eq(users.id, principal.userId)).limit(1);
     const verified = user ? await checkCredentials(db, user.username, body.currentPassword) : null;
     if (!verified) throw new HttpError(401, 'INVALID_CREDENTIALS', 'Current password is incorrect');
-    await changePassword(db, verified.id, body.newPassword);
+    await changePassword(db, verified.id, body.newPassword, principal, String(req.id));
     res.status(204).end();
   });
 
@@ -79,7 +79,7 @@ export function accountRoutes(db: RootDatabase): Router {
     if (!office) throw unprocessable(`Office ${body.officeCode} does not exist`, [{ path: 'officeCode', message: 'unknown office' }]);
     const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, body.username)).limit(1);
     if (existing) throw conflict(`Username ${body.username} is taken`);
-    const user = await createUser(db, body, String(req.id));
+    const user = await createUser(db, body, String(req.id), principalOf(req));
     res.status(201).json({ id: user.id, username: user.username, displayName: user.displayName, role: user.role, officeCode: user.officeCode });
   });
 

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { applicationApi } from '../applications/openapi';
+import { auditApi } from '../audit/openapi';
 import { authApi } from '../auth/openapi';
 import { healthApi, metricsApi } from '../health/openapi';
 import { officeApi } from '../offices/openapi';
@@ -7,7 +8,7 @@ import { reviewApi } from '../review/openapi';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...auditApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

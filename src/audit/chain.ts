@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+
+/** The `prevHash` of the first chained record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Bump when the canonical form changes; it is part of what is hashed. */
+const CHAIN_FORMAT = 1;
+
+/** The fields a record's hash covers: every column except the hash itself. */
+export interface ChainedFields {
+  id: number;
+  at: Date;
+  actorId: string | null;
+  actorRole: string | null;
+  officeCode: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  prevHash: string;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL, and jsonb refuses lone UTF-16 surrogates. Values are
+ * cleaned before they are hashed and stored, so what is hashed is exactly what the database keeps
+ * and reads back (an unstorable value would otherwise fail the whole transaction it describes).
+ */
+const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function storableText(value: string): string {
+  return value.replace(unstorable, '\uFFFD');
+}
+
+/** Brings a before/after summary to the JSON value jsonb will hand back: no undefined, Dates as strings, text cleaned. */
+export function storableJson(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  const json = JSON.stringify(value);
+  if (json === undefined) return null;
+  return clean(JSON.parse(json));
+}
+
+function clean(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(clean);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      // defineProperty, so a "__proto__" key stays an own property instead of replacing the prototype.
+      Object.defineProperty(out, storableText(key), { value: clean(inner), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * JSON with object keys sorted at every level and no whitespace. jsonb does not keep key order, so
+ * the hash must not depend on it; numbers and strings serialise as JSON.stringify does.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+}
+
+/** The canonical serialisation of one record, the input to its hash. */
+export function canonicalRecord(fields: ChainedFields): string {
+  return canonicalJson({
+    format: CHAIN_FORMAT,
+    id: fields.id,
+    at: fields.at.toISOString(),
+    actorId: fields.actorId,
+    actorRole: fields.actorRole,
+    officeCode: fields.officeCode,
+    action: fields.action,
+    targetType: fields.targetType,
+    targetId: fields.targetId,
+    before: fields.before ?? null,
+    after: fields.after ?? null,
+    requestId: fields.requestId,
+    prevHash: fields.prevHash,
+  });
+}
+
+export function recordHash(fields: ChainedFields): string {
+  return createHash('sha256').update(canonicalRecord(fields), 'utf8').digest('hex');
+}
