@@ -11,6 +11,7 @@ import { officeRoutes } from './offices/routes';
 import { postponementRoutes } from './postponements/routes';
 import { reviewRoutes } from './review/routes';
 import { applicationRoutes } from './applications/routes';
+import { rulesetRoutes } from './rulesets/routes';
 import { auditRoutes } from './audit/routes';
 import type { Screener } from './screening/screener';
 import { TokenService } from './auth/tokens';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/offices', officeRoutes(db));
   api.use(applicationRoutes(deps, metrics));
   api.use(reviewRoutes(deps));
+  api.use(rulesetRoutes(deps));
   api.use(auditRoutes(deps));
   api.use('/postponements', postponementRoutes(deps));
   app.use('/api/v1', api);

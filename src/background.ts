@@ -1,5 +1,6 @@
 import type { AppDependencies } from './app';
 import { registerReviewJobs } from './review/jobs';
+import { registerRulesetJobs } from './rulesets/jobs';
 
 /**
  * Registers every component's job handlers and schedules. Both the API process (in-process jobs)
@@ -7,4 +8,5 @@ import { registerReviewJobs } from './review/jobs';
  */
 export async function registerBackgroundJobs(deps: AppDependencies): Promise<void> {
   await registerReviewJobs(deps);
+  await registerRulesetJobs(deps);
 }

@@ -9,14 +9,14 @@ import { createLogger } from './logger';
 import { seedReferenceOffices } from './offices/reference';
 import { seedDemoUsers } from './auth/demo-users';
 import { registerBackgroundJobs } from './background';
-import { loadScreener } from './screening/screener';
+import { ActiveRuleSet } from './rulesets/registry';
 import { RuleSetLoadError } from './screening/rules/loader';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
   // An invalid rule set stops the service before it touches anything.
-  const screener = loadScreener(config.RULES_DIR);
+  const screener = ActiveRuleSet.fromDirectory(config.RULES_DIR, { logger });
   logger.info({ rules: config.RULES_DIR, ruleSetVersion: screener.ruleSetVersion }, 'rule set loaded');
 
   let embedded: EmbeddedPostgresHandle | undefined;
@@ -30,6 +30,8 @@ async function main() {
   const database = connectDatabase(databaseUrl, config.DATABASE_POOL_MAX);
   await runMigrations(database.pool);
   await seedReferenceOffices(database.db);
+  // Switches to the version the database names as active, and follows publishes from now on.
+  await screener.start(database.db, databaseUrl);
   if (config.SEED_DEMO_USERS ?? embedded?.firstRun) {
     const logins = await seedDemoUsers(database.db);
     // Printed once, on the first run only: these passwords are not stored anywhere in clear.
@@ -59,6 +61,7 @@ async function main() {
     await closed;
     clearTimeout(force);
     await jobs.close();
+    await screener.close();
     await database.close();
     await embedded?.stop();
     logger.info('stopped');

@@ -4,7 +4,7 @@ import { runMigrations } from './db/migrate';
 import { createJobRunner } from './jobs';
 import { createLogger } from './logger';
 import { registerBackgroundJobs } from './background';
-import { loadScreener } from './screening/screener';
+import { ActiveRuleSet } from './rulesets/registry';
 
 /** `npm run worker`: consumes background jobs from BullMQ; run as many as the load needs. */
 async function main() {
@@ -16,7 +16,8 @@ async function main() {
   const database = connectDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   await runMigrations(database.pool);
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
-  const screener = loadScreener(config.RULES_DIR);
+  const screener = ActiveRuleSet.fromDirectory(config.RULES_DIR, { logger });
+  await screener.start(database.db, config.DATABASE_URL);
   await registerBackgroundJobs({ config, db: database.db, jobs, logger, screener });
   await jobs.startWorking();
   logger.info('worker started');
@@ -24,6 +25,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'worker stopping: finishing running jobs');
     await jobs.close();
+    await screener.close();
     await database.close();
     process.exit(0);
   };

@@ -11,7 +11,8 @@ import { createUser } from '../../src/auth/service';
 import { TokenService } from '../../src/auth/tokens';
 import type { Role } from '../../src/auth/schema';
 import { registerBackgroundJobs } from '../../src/background';
-import { loadScreener, type Screener } from '../../src/screening/screener';
+import { loadRuleSetDirectory, type LoadedRuleSet } from '../../src/rulesets/loading';
+import { ActiveRuleSet } from '../../src/rulesets/registry';
 import { dropDatabase, urlForDatabase, withAdminClient } from './databases';
 
 export interface TestContext {
@@ -21,6 +22,8 @@ export interface TestContext {
   databaseName: string;
   jobs: JobRunner;
   logger: Logger;
+  /** The process's active rule set (follows publishes on this database). */
+  screener: ActiveRuleSet;
   tokens: TokenService;
   /** Creates a user with the role in the office and returns a bearer token for it. */
   tokenFor(role: Role, officeCode: string): Promise<string>;
@@ -29,7 +32,7 @@ export interface TestContext {
 }
 
 let counter = 0;
-let defaultScreener: Screener | undefined;
+let defaultRules: LoadedRuleSet | undefined;
 
 export async function createDatabaseFromTemplate(): Promise<string> {
   const template = process.env.SARING_TEST_TEMPLATE;
@@ -51,9 +54,12 @@ export async function createDatabaseFromTemplate(): Promise<string> {
   return name;
 }
 
-/** A fully wired app on its own fresh database (and its own queue prefix on the real Redis). */
-export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
-  const databaseName = await createDatabaseFromTemplate();
+/**
+ * A fully wired app on its own fresh database (and its own queue prefix on the real Redis).
+ * With `databaseName`, a second app instance on another context's database (it does not drop it).
+ */
+export async function createTestContext(overrides: Record<string, string> = {}, options: { databaseName?: string } = {}): Promise<TestContext> {
+  const databaseName = options.databaseName ?? (await createDatabaseFromTemplate());
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -67,8 +73,9 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const database = connectDatabase(config.DATABASE_URL!, 10);
   await seedReferenceOffices(database.db);
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
-  defaultScreener ??= loadScreener(config.RULES_DIR);
-  const screener = config.RULES_DIR === 'rules/default' ? defaultScreener : loadScreener(config.RULES_DIR);
+  defaultRules ??= loadRuleSetDirectory('rules/default');
+  const screener = new ActiveRuleSet(config.RULES_DIR === 'rules/default' ? defaultRules : loadRuleSetDirectory(config.RULES_DIR), { logger });
+  await screener.start(database.db, config.DATABASE_URL!);
   const deps = { config, db: database.db, jobs, logger, screener };
   await registerBackgroundJobs(deps);
   const app = createApp(deps);
@@ -88,13 +95,15 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     databaseName,
     jobs,
     logger,
+    screener,
     tokens,
     userFor,
     tokenFor: async (role, officeCode) => (await userFor(role, officeCode)).token,
     close: async () => {
       await jobs.close();
+      await screener.close();
       await database.close();
-      await withAdminClient((client) => dropDatabase(client, databaseName));
+      if (!options.databaseName) await withAdminClient((client) => dropDatabase(client, databaseName));
     },
   };
 }
