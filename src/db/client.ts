@@ -21,6 +21,10 @@ export function connectDatabase(url: string, poolMax = 20): DatabaseHandle {
   const pool = new Pool({ connectionString: url, max: poolMax, application_name: 'saring' });
   // An idle client that loses its server (restart, terminated backend) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may one that loses it while checked out (mid-query or mid-transaction): the pool listens only
+  // to idle clients, and an 'error' event nobody listens to kills the process. The query in flight
+  // still fails (the request answers 503), and the pool discards the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }
