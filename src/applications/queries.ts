@@ -32,6 +32,8 @@ const summaryColumns = {
   submittedAt: applications.submittedAt,
   submittedBy: applications.submittedBy,
   fullName: applications.fullName,
+  nik: applications.nik,
+  passportNumber: applications.passportNumber,
   destinationCountry: applications.destinationCountry,
   departureAt: applications.departureAt,
   outcome: applications.outcome,

@@ -16,6 +16,7 @@ import {
 import type { Metrics } from '../observability/metrics';
 import { idempotencyKeyOf, requestHashOf } from './idempotency';
 import { findApplication, listApplications } from './queries';
+import { identifiersFor } from '../audit/identifiers';
 import { IntakeService, type Intake } from './service';
 
 export const listQuerySchema = z.strictObject({
@@ -79,7 +80,9 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
       res.json({ items: [], nextCursor: null });
       return;
     }
-    res.json(await listApplications(db, { ...query, office, cursor: decodeCursor(query.cursor) }));
+    const page = await listApplications(db, { ...query, office, cursor: decodeCursor(query.cursor) });
+    // NIK and passport numbers are masked for roles that do not need them; `q` still matches the exact value.
+    res.json({ ...page, items: page.items.map((item) => identifiersFor(principalOf(req).role, item)) });
   });
 
   router.get('/applications/:id', async (req, res) => {
