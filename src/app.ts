@@ -19,6 +19,7 @@ import { healthRoutes } from './health/routes';
 import { consoleRoutes } from './console/routes';
 import { openApiRoutes } from './openapi/routes';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { corsPolicy } from './http/cors';
 import { requestId, requireJsonBody } from './http/middleware';
 import { apiRateLimit, loginRateLimits } from './http/rate-limits';
 import { Metrics } from './observability/metrics';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDependencies): Express {
   metrics.observeReviewQueue(db.$client);
   app.use(metrics.httpTimer());
   app.use(helmet());
+  app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));
   app.use(requireJsonBody(() => false));
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 

@@ -33,10 +33,17 @@ const configSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('saring'),
   JWT_AUDIENCE: z.string().min(1).default('saring-api'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(8 * 3600),
-  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** Clock skew tolerated on exp/nbf; kept small so an expired or revoked-by-expiry token stops working promptly. */
+  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   JWT_EXTERNAL_PUBLIC_KEY: z.string().min(1).optional(),
   JWT_EXTERNAL_ALGORITHM: z.enum(['RS256', 'ES256']).default('RS256'),
   JWT_EXTERNAL_ISSUER: z.string().min(1).optional(),
+  /** Browser origins allowed to call the API cross-origin, comma-separated (https://console.example.go.id); none by default. */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'each origin must look like https://host or https://host:port (no path, no wildcard)'))),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb or 1mb').default('256kb'),
   CASE_LEASE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   DEPARTURE_SLA_MARGIN_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
