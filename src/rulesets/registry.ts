@@ -11,7 +11,7 @@ import { Client, type Notification } from 'pg';
 import type { RootDatabase } from '../db/client';
 import type { Logger } from '../logger';
 import type { Application } from '../screening/application-schema';
-import type { CompiledRuleSet } from '../screening/engine';
+import type { CompiledRuleSet, ScreeningRequirements } from '../screening/engine';
 import { createScreener, type Screener, type ScreeningDecision } from '../screening/screener';
 import type { ScreeningContext } from '../screening/subject';
 import { loadRuleSetDirectory, type LoadedRuleSet } from './loading';
@@ -56,6 +56,11 @@ export class ActiveRuleSet implements Screener {
 
   get ruleSetVersion(): string {
     return this.current.compiled.version;
+  }
+
+  /** What the active version's watchlist and linked conditions read (see resolveScreeningContext). */
+  get requirements(): ScreeningRequirements {
+    return this.current.compiled.requirements;
   }
 
   screen(application: Application, receivedAt: Date, context?: ScreeningContext): ScreeningDecision {

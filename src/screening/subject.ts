@@ -78,24 +78,48 @@ export const derivedPassportSchema = z.strictObject({
 export type DerivedDeparture = z.output<typeof derivedDepartureSchema>;
 export type DerivedPassport = z.output<typeof derivedPassportSchema>;
 
-const watchHit = z.strictObject({
-  matched: z.boolean(),
-  /** Which watchlist matched (for the officer), when matched. */
-  listName: z.string().optional(),
-});
-const linkInfo = z.strictObject({
-  /** How many other applications share this value. */
-  count: z.number().int().min(0),
+/** The watchlists (one per kind of entity) rules may match application fields against. */
+export const watchlistKinds = ['phone', 'agency', 'employer', 'address', 'person'] as const;
+export type WatchlistKind = (typeof watchlistKinds)[number];
+
+/** The keys link analysis groups applications by. */
+export const linkKeys = ['recruiterPhone', 'sponsorPhone', 'employer', 'ticketPayer'] as const;
+export type LinkKey = (typeof linkKeys)[number];
+
+/** One watchlist entry an application field matched, as resolved before evaluation. */
+const watchlistMatchSchema = z.strictObject({
+  list: z.enum(watchlistKinds),
+  /** The application field that was compared (a rule's `watchlist.field`). */
+  field: z.string().min(1),
+  entryId: z.string().min(1),
+  /** What the entry says: the phone number, or the name with licence / city / country. */
+  entry: z.string(),
+  /** 1 for exact matches (phones, licences); the trigram similarity of the normalised names otherwise. */
+  similarity: z.number().min(0).max(1),
+  source: z.string(),
 });
 
-export const watchedKeys = ['nik', 'passportNumber', 'phone', 'recruiterPhone', 'recruiterName', 'sponsorPhone', 'employerName', 'placementAgencyName'] as const;
-export const linkedKeys = ['nik', 'phone', 'recruiterPhone', 'sponsorPhone', 'employerName'] as const;
+/** Another application sharing a link key, as resolved before evaluation. */
+const linkedApplicationSchema = z.strictObject({
+  applicationId: z.string().min(1),
+  /** Days between the two applications' link dates (departure, or receipt for passport applications). */
+  daysApart: z.number().min(0),
+  /** An opaque token per other traveller, so rules count people rather than repeated checks of one person. */
+  traveller: z.string().min(1),
+});
 
-/** Facts resolved outside the engine (watchlists, link clusters). Everything is optional; default empty. */
+/**
+ * Facts resolved outside the engine (watchlist matches, linked applications), read by the `watchlist`
+ * and `linked` conditions. Everything is optional; absent means nothing matched.
+ */
 export const screeningContextSchema = z.strictObject({
-  watchlist: z.strictObject(Object.fromEntries(watchedKeys.map((key) => [key, watchHit.optional()])) as Record<(typeof watchedKeys)[number], z.ZodOptional<typeof watchHit>>).optional(),
-  links: z.strictObject(Object.fromEntries(linkedKeys.map((key) => [key, linkInfo.optional()])) as Record<(typeof linkedKeys)[number], z.ZodOptional<typeof linkInfo>>).optional(),
+  watchlist: z.array(watchlistMatchSchema).optional(),
+  links: z
+    .strictObject(Object.fromEntries(linkKeys.map((key) => [key, z.array(linkedApplicationSchema).optional()])) as Record<LinkKey, z.ZodOptional<z.ZodArray<typeof linkedApplicationSchema>>>)
+    .optional(),
 });
+export type WatchlistMatch = z.output<typeof watchlistMatchSchema>;
+export type LinkedApplication = z.output<typeof linkedApplicationSchema>;
 export type ScreeningContext = z.output<typeof screeningContextSchema>;
 
 export type ScreeningSubject =

@@ -53,10 +53,19 @@ const person = {
   phone: opt(phone),
   religion: opt(text),
 };
+const watchlistMatch = fc.record({
+  list: fc.constantFrom('phone', 'agency', 'employer', 'address', 'person'),
+  field: fc.constantFrom('employment.recruiterPhone', 'sponsor.phone', 'employment.employerName', 'employment.placementAgencyName', 'employment.recruiterName', 'trip.destinationCity'),
+  entryId: fc.uuid(),
+  entry: text,
+  similarity: fc.double({ min: 0, max: 1, noNaN: true }),
+  source: text,
+});
+const linked = fc.array(fc.record({ applicationId: fc.uuid(), daysApart: fc.double({ min: 0, max: 60, noNaN: true }), traveller: fc.constantFrom('t1', 't2', 't3', 't4') }), { maxLength: 6 });
 const context = fc.record(
   {
-    watchlist: fc.record({ recruiterPhone: fc.record({ matched: fc.boolean() }), nik: fc.record({ matched: fc.boolean() }) }, { requiredKeys: [] }),
-    links: fc.record({ recruiterPhone: fc.record({ count: fc.nat(10) }), employerName: fc.record({ count: fc.nat(10) }) }, { requiredKeys: [] }),
+    watchlist: fc.array(watchlistMatch, { maxLength: 4 }),
+    links: fc.record({ recruiterPhone: linked, sponsorPhone: linked, employer: linked, ticketPayer: linked }, { requiredKeys: [] }),
   },
   { requiredKeys: [] },
 );

@@ -5,6 +5,8 @@
 import safeRegex from 'safe-regex2';
 import type { ApplicationKind } from '../application-schema';
 import { fieldCatalogue, type FieldInfo, isProtectedField } from '../field-paths';
+import { linkKeys, watchlistKinds } from '../subject';
+import { linkKeyKinds, MIN_SIMILARITY_FLOOR, watchlistMatchMode } from './requirements';
 import type { ListType, RuleList } from './rule-set';
 import { normaliseText } from './text';
 
@@ -24,7 +26,7 @@ interface Analysis {
 
 const comparisonOps = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte'] as const;
 const fieldOps = [...comparisonOps, 'in', 'notIn', 'exists', 'missing'] as const;
-const conditionKinds = 'all, any, not, field (with eq/ne/gt/gte/lt/lte/in/notIn/exists/missing), containsAny, matches, daysBetween, anyIn';
+const conditionKinds = 'all, any, not, field (with eq/ne/gt/gte/lt/lte/in/notIn/exists/missing), containsAny, matches, daysBetween, anyIn, watchlist, linked';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const countryPattern = /^[A-Z]{2}$/;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -234,6 +236,66 @@ function checkSpecial(key: 'containsAny' | 'matches' | 'daysBetween' | 'anyIn', 
   return { protectedAlone: fields.length > 0 && fields.every(isProtectedField) };
 }
 
+/** `watchlist: { list, field, minSimilarity? }`: an application field compared with one watchlist. */
+function checkWatchlist(body: unknown, path: Path, env: CheckEnv): Analysis {
+  if (!isRecord(body)) {
+    env.report(path, 'watchlist needs an object { list, field, minSimilarity? }');
+    return { protectedAlone: false };
+  }
+  unknownKeys(body, ['list', 'field', 'minSimilarity'], path, env, 'watchlist');
+  const list = body.list;
+  const listOk = typeof list === 'string' && (watchlistKinds as readonly string[]).includes(list);
+  if (!listOk) env.report([...path, 'list'], `list must be one of the watchlists: ${watchlistKinds.join(', ')}`);
+  const field = body.field;
+  const info = resolveField(field, [...path, 'field'], env);
+  if (info && (info.path.startsWith('derived.') || info.path.startsWith('context.'))) {
+    env.report([...path, 'field'], `watchlist compares an application field; ${info.path} is not one`);
+  } else if (info && listOk) {
+    const mode = watchlistMatchMode(list as (typeof watchlistKinds)[number], info.path);
+    if (mode === 'phone' && info.tag !== 'phone') env.report([...path, 'field'], `the phone watchlist needs a phone field; ${info.path} is not one`);
+    if (mode !== 'phone' && (info.type !== 'string' || info.tag !== undefined)) {
+      env.report([...path, 'field'], `the ${String(list)} watchlist compares names; ${info.path} is ${info.tag ?? info.type}, not free text`);
+    }
+    if ('minSimilarity' in body && mode !== 'name') {
+      env.report([...path, 'minSimilarity'], `${mode === 'phone' ? 'phone numbers' : 'licences'} match exactly; minSimilarity does not apply`);
+    }
+  }
+  if ('minSimilarity' in body) {
+    const min = body.minSimilarity;
+    if (typeof min !== 'number' || !(min >= MIN_SIMILARITY_FLOOR && min <= 1)) {
+      env.report([...path, 'minSimilarity'], `minSimilarity must be a number from ${MIN_SIMILARITY_FLOOR} to 1; got ${JSON.stringify(min)}`);
+    }
+  }
+  return { protectedAlone: typeof field === 'string' && isProtectedField(field) };
+}
+
+/** `linked: { by, withinDays, atLeast }`: other applications sharing a key. */
+function checkLinked(body: unknown, path: Path, env: CheckEnv): Analysis {
+  if (!isRecord(body)) {
+    env.report(path, 'linked needs an object { by, withinDays, atLeast }');
+    return { protectedAlone: false };
+  }
+  unknownKeys(body, ['by', 'withinDays', 'atLeast'], path, env, 'linked');
+  const by = body.by;
+  if (typeof by !== 'string' || !(linkKeys as readonly string[]).includes(by)) {
+    env.report([...path, 'by'], `by must be one of ${linkKeys.join(', ')}`);
+  } else {
+    const carriers = linkKeyKinds[by as (typeof linkKeys)[number]];
+    for (const kind of env.kinds) {
+      if (!carriers.includes(kind)) env.report([...path, 'by'], `${kind} applications have no ${by}; limit the rule's appliesTo to ${carriers.join(', ')}`);
+    }
+  }
+  const days = body.withinDays;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > 366) {
+    env.report([...path, 'withinDays'], `withinDays must be a whole number of days from 0 to 366; got ${JSON.stringify(days)}`);
+  }
+  const atLeast = body.atLeast;
+  if (typeof atLeast !== 'number' || !Number.isInteger(atLeast) || atLeast < 1 || atLeast > 1000) {
+    env.report([...path, 'atLeast'], `atLeast must be a whole number of other travellers from 1 to 1000; got ${JSON.stringify(atLeast)}`);
+  }
+  return { protectedAlone: false };
+}
+
 /** Checks a condition tree; reports every problem. */
 export function checkCondition(raw: unknown, path: Path, env: CheckEnv): Analysis {
   if (!isRecord(raw)) {
@@ -266,6 +328,10 @@ export function checkCondition(raw: unknown, path: Path, env: CheckEnv): Analysi
     case 'daysBetween':
     case 'anyIn':
       return checkSpecial(key, body, at, env);
+    case 'watchlist':
+      return checkWatchlist(body, at, env);
+    case 'linked':
+      return checkLinked(body, at, env);
     default:
       env.report(at, `unknown condition "${key}" (expected ${conditionKinds})`);
       return { protectedAlone: false };

@@ -3,8 +3,9 @@
  * little (evidence objects only for rules that fire) and never compiles a regex.
  */
 import type { ApplicationKind } from '../application-schema';
-import type { ScreeningContext, ScreeningSubject } from '../subject';
+import type { LinkedApplication, LinkKey, ScreeningContext, ScreeningSubject, WatchlistKind, WatchlistMatch } from '../subject';
 import { checkRuleCondition, type Path } from './check';
+import { collectRequirements, effectiveMinSimilarity, linkKeyFields, type ScreeningRequirements } from './requirements';
 import { type Condition, type FieldCondition, type RuleSet, ruleSetVersion, type Scalar } from './rule-set';
 import { compileKeywordMatcher, normaliseText } from './text';
 import type { Evaluation, Outcome, RuleHit, Translated } from './types';
@@ -130,6 +131,42 @@ function compileContainsAny(body: { field: string | string[]; list?: string; key
   };
 }
 
+function compileWatchlist(body: { list: WatchlistKind; field: string; minSimilarity?: number }): Node {
+  const { list, field } = body;
+  const min = effectiveMinSimilarity(list, field, body.minSimilarity);
+  const get = compileGetter(field);
+  const key = `watchlist:${list}:${field}`;
+  const accepts = (m: WatchlistMatch) => m.list === list && m.field === field && m.similarity >= min;
+  const entries = (s: State) => (s.context as ScreeningContext | undefined)?.watchlist ?? [];
+  return {
+    test: (s) => entries(s).some(accepts),
+    explain(s, _outcome, evidence) {
+      evidence[field] = evidenceValue(get(s));
+      evidence[key] = entries(s)
+        .filter(accepts)
+        .sort((a, b) => b.similarity - a.similarity || (a.entryId < b.entryId ? -1 : 1))
+        .map(({ entryId, entry, similarity, source }) => ({ entryId, entry, similarity, source }));
+    },
+  };
+}
+
+function compileLinked(body: { by: LinkKey; withinDays: number; atLeast: number }): Node {
+  const { by, withinDays, atLeast } = body;
+  const field = linkKeyFields[by];
+  const get = compileGetter(field);
+  const key = `linked:${by}`;
+  const within = (s: State): LinkedApplication[] => ((s.context as ScreeningContext | undefined)?.links?.[by] ?? []).filter((l) => l.daysApart <= withinDays);
+  const travellers = (linked: LinkedApplication[]) => new Set(linked.map((l) => l.traveller)).size;
+  return {
+    test: (s) => travellers(within(s)) >= atLeast,
+    explain(s, _outcome, evidence) {
+      const linked = within(s);
+      evidence[field] = evidenceValue(get(s));
+      evidence[key] = { withinDays, atLeast, travellers: travellers(linked), applicationIds: linked.map((l) => l.applicationId) };
+    },
+  };
+}
+
 function compileNode(cond: Condition, lists: RuleSet['lists']): Node {
   if ('all' in cond) {
     const children = cond.all.map((c) => compileNode(c, lists));
@@ -187,6 +224,8 @@ function compileNode(cond: Condition, lists: RuleSet['lists']): Node {
       return Array.isArray(value) && value.some((v) => set.has(v as string));
     });
   }
+  if ('watchlist' in cond) return compileWatchlist(cond.watchlist);
+  if ('linked' in cond) return compileLinked(cond.linked);
   throw new Error(`unknown condition ${JSON.stringify(cond)}`);
 }
 
@@ -209,6 +248,8 @@ export interface CompiledRuleSet {
   readonly version: string;
   readonly thresholds: { readonly review: number; readonly postpone: number };
   readonly ruleIds: readonly string[];
+  /** What the `watchlist` and `linked` conditions read from the context, per application kind. */
+  readonly requirements: ScreeningRequirements;
   evaluate(subject: ScreeningSubject, context?: ScreeningContext): Evaluation;
 }
 
@@ -262,6 +303,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     version,
     thresholds: { review, postpone },
     ruleIds: sorted.map((r) => r.id),
+    requirements: collectRequirements(ruleSet.rules),
     evaluate(subject, context = emptyContext) {
       const state: State = { data: subject.data, derived: subject.derived, context, norm: undefined };
       let score = 0;

@@ -1,6 +1,7 @@
 /** The in-memory rule set: what the loader produces (from YAML) and compileRuleSet() consumes. */
 import { createHash } from 'node:crypto';
 import type { ApplicationKind } from '../application-schema';
+import type { LinkKey, WatchlistKind } from '../subject';
 import type { Translated } from './types';
 
 export type ListType = 'countries' | 'keywords' | 'values';
@@ -37,7 +38,11 @@ export type Condition =
   | { containsAny: { field: string | string[]; list?: string; keywords?: string[] } }
   | { matches: { field: string; pattern: string; flags?: string } }
   | { daysBetween: { from: string; to: string; gt?: number; gte?: number; lt?: number; lte?: number } }
-  | { anyIn: { field: string; list?: string; values?: string[] } };
+  | { anyIn: { field: string; list?: string; values?: string[] } }
+  /** An application field matches an active entry of a watchlist (resolved into the context before evaluation). */
+  | { watchlist: { list: WatchlistKind; field: string; minSimilarity?: number } }
+  /** At least `atLeast` other travellers' applications share the key within `withinDays` (resolved into the context). */
+  | { linked: { by: LinkKey; withinDays: number; atLeast: number } };
 
 export interface Rule {
   id: string;
