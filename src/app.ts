@@ -11,6 +11,8 @@ import { officeRoutes } from './offices/routes';
 import { postponementRoutes } from './postponements/routes';
 import { reviewRoutes } from './review/routes';
 import { applicationRoutes } from './applications/routes';
+import { watchlistRoutes } from './watchlists/routes';
+import { linkRoutes } from './links/routes';
 import { rulesetRoutes } from './rulesets/routes';
 import { auditRoutes } from './audit/routes';
 import type { Screener } from './screening/screener';
@@ -69,7 +71,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));
-  app.use(requireJsonBody(() => false));
+  app.use(requireJsonBody((path) => path === '/api/v1/watchlists/import'));
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 
   app.use(healthRoutes(db, jobs));
@@ -98,6 +100,8 @@ export function createApp(deps: AppDependencies): Express {
   api.use(rulesetRoutes(deps));
   api.use(auditRoutes(deps));
   api.use('/postponements', postponementRoutes(deps));
+  api.use('/watchlists', watchlistRoutes(deps));
+  api.use('/links', linkRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

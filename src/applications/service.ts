@@ -84,7 +84,7 @@ export class IntakeService {
       const replay = await this.replay(request);
       if (replay) return replay;
     }
-    const context = await resolveScreeningContext(this.db, request.intake, request.receivedAt);
+    const context = await resolveScreeningContext(this.db, request.intake, request.receivedAt, this.screener.requirements);
     const decision = this.screener.screen(request.intake, request.receivedAt, context);
     try {
       const stored = await this.store(request, decision);

@@ -1,5 +1,8 @@
 import type { Database } from '../db/client';
+import { findLinkedApplications } from '../links/queries';
+import { findWatchlistMatches } from '../watchlists/matching';
 import type { Application } from './application-schema';
+import type { ScreeningRequirements } from './engine/requirements';
 import type { ScreeningContext } from './subject';
 
 /**
@@ -7,13 +10,24 @@ import type { ScreeningContext } from './subject';
  * other applications) before the pure engine evaluates it. Every screening path (single requests,
  * batches, re-screens, replays) calls this, so they all see the same facts.
  *
- * No resolvers are registered yet: until watchlists and link analysis exist, the context is empty
- * and context rules never fire.
+ * It queries exactly what the rule set asks for (`screener.requirements`: which watchlist
+ * comparisons, which link keys and windows), relative to the application's own dates, never the
+ * clock: watchlist entries in force at `receivedAt`, and applications received before it whose
+ * departure (or, for passport applications, receipt) lies within the window around this one's.
+ * Screening the same stored application again with its original receipt time sees the same facts,
+ * unless an entry was revoked or an application arrived in between.
+ *
+ * Without requirements (a screener that does not expose them) there is nothing to resolve.
  */
 export async function resolveScreeningContext(
-  _db: Database,
-  _application: Application,
-  _receivedAt: Date,
+  db: Database,
+  application: Application,
+  receivedAt: Date,
+  requirements?: ScreeningRequirements,
 ): Promise<ScreeningContext | undefined> {
-  return undefined;
+  const needs = requirements?.[application.kind];
+  if (!needs || (needs.watchlist.length === 0 && needs.links.length === 0)) return undefined;
+  const watchlist = needs.watchlist.length > 0 ? await findWatchlistMatches(db, application, receivedAt, needs.watchlist) : [];
+  const links = needs.links.length > 0 ? await findLinkedApplications(db, application, receivedAt, needs.links) : {};
+  return { watchlist, links };
 }
