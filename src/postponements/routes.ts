@@ -1,7 +1,158 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { AppDependencies } from '../app';
+import { principalOf, requireRole } from '../auth/middleware';
+import { notFound } from '../http/errors';
+import { paginationQuery } from '../http/pagination';
+import { parseBody, parseParams, parseQuery } from '../http/validate';
+import { visibleOffice } from '../offices/scope';
+import { streamPostponementsCsv } from './export';
+import { findPostponement, followUpsOf, listPostponements, postponementStats, postponementView, statsDimensions, type PostponementFilter } from './queries';
+import { postponementReasonCodes, reasonAllows, reasonCodes, type ReasonCodeValue } from './reasons';
+import { followUpOutcome, postponementKind } from './schema';
+import { addFollowUp, createPostponement, type PostponementContext } from './service';
+import { endOfJakartaDay, startOfJakartaDay } from './time';
 
-/** Postponement log endpoints: /postponements, /postponements/stats, /postponements/export.csv. */
-export function postponementRoutes(_deps: AppDependencies): Router {
-  return Router();
+const countryCode = z
+  .string()
+  .trim()
+  .transform((v) => v.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code'));
+
+/** A date-only bound is a Jakarta calendar day; a date-time needs its offset. */
+const dateBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'expected a date (YYYY-MM-DD, a day in Asia/Jakarta) or an ISO 8601 date-time with an offset',
+});
+
+const filterFields = {
+  kind: z.enum(postponementKind.enumValues).optional(),
+  office: z.string().trim().min(1).max(40).optional(),
+  destination: countryCode.optional(),
+  reason: z.enum(postponementReasonCodes).optional(),
+  from: dateBound.optional(),
+  to: dateBound.optional(),
+};
+
+const isDateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** `from` is inclusive; `to` is exclusive, except that a date-only `to` includes that whole Jakarta day. */
+function withBounds<T extends { from?: string | undefined; to?: string | undefined }>(query: T, issues: z.RefinementCtx) {
+  const from = query.from === undefined ? undefined : isDateOnly(query.from) ? startOfJakartaDay(query.from) : new Date(query.from);
+  const to = query.to === undefined ? undefined : isDateOnly(query.to) ? endOfJakartaDay(query.to) : new Date(query.to);
+  if (from && to && from.getTime() >= to.getTime()) issues.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  return { ...query, from, to };
+}
+
+export const listQuerySchema = z.strictObject({ ...filterFields, ...paginationQuery }).transform(withBounds);
+const exportQuerySchema = z.strictObject(filterFields).transform(withBounds);
+
+const groupByValue = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value.join(',') : value).split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(statsDimensions, { error: `each groupBy value must be one of ${statsDimensions.join(', ')}` })))
+  .transform((dims) => [...new Set(dims)]);
+
+export const statsQuerySchema = z.strictObject({ ...filterFields, groupBy: groupByValue.optional() }).transform(withBounds);
+
+export const newPostponementSchema = z
+  .strictObject({
+    kind: z.enum(postponementKind.enumValues),
+    officeCode: z.string().trim().min(1).max(40).optional(),
+    applicationId: z.uuid().optional(),
+    destinationCountry: countryCode.optional(),
+    reasonCode: z.string().min(1).max(64),
+    note: z
+      .string({ error: 'a postponement needs the note the applicant is told' })
+      .trim()
+      .min(1, 'a postponement needs the note the applicant is told')
+      .max(2000),
+    deadline: z.iso.date().optional(),
+    decidedAt: z.iso
+      .datetime({ offset: true, error: 'expected an ISO 8601 date-time with an offset' })
+      .transform((value) => new Date(value))
+      .optional(),
+  })
+  .superRefine((body, issues) => {
+    if (!reasonCodes.some((r) => r.code === body.reasonCode)) {
+      issues.addIssue({ code: 'custom', path: ['reasonCode'], message: 'unknown reason code' });
+    } else if (!reasonAllows(body.reasonCode, 'postpone')) {
+      issues.addIssue({ code: 'custom', path: ['reasonCode'], message: `reason ${body.reasonCode} may not be used to postpone` });
+    }
+    if (body.applicationId === undefined && body.destinationCountry === undefined) {
+      issues.addIssue({ code: 'custom', path: ['destinationCountry'], message: 'required when no applicationId is given' });
+    }
+  })
+  .transform((body) => ({ ...body, reasonCode: body.reasonCode as ReasonCodeValue }));
+
+export const followUpSchema = z
+  .strictObject({
+    outcome: z.enum(followUpOutcome.enumValues),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .refine((body) => body.outcome !== 'other' || body.note !== undefined, { path: ['note'], message: 'say what happened when the outcome is other' });
+
+const idParams = z.object({ id: z.uuid() });
+
+const deciders = ['officer', 'passport_officer', 'supervisor'] as const;
+
+/**
+ * Postponement log endpoints: /postponements, /postponements/stats, /postponements/export.csv,
+ * /postponements/:id and its follow-ups. Every read is limited to the offices the caller may see.
+ */
+export function postponementRoutes(deps: AppDependencies): Router {
+  const { db } = deps;
+  const router = Router();
+
+  const contextOf = async (req: Request): Promise<PostponementContext> => {
+    const principal = principalOf(req);
+    return { actor: principal, scope: await visibleOffice(db, principal), requestId: String(req.id), now: new Date() };
+  };
+
+  /** An office the caller names in a filter must be one they may see; others do not exist for them. */
+  const filterWithin = (scope: string | null, query: PostponementFilter): PostponementFilter => {
+    if (scope !== null && query.office !== undefined && query.office !== scope) throw notFound('Office');
+    return { ...query, office: query.office ?? scope };
+  };
+
+  // Fixed paths first, so they are never taken for an id.
+  router.get('/stats', async (req, res) => {
+    const { groupBy, ...query } = parseQuery(statsQuerySchema, req);
+    const ctx = await contextOf(req);
+    res.json(await postponementStats(db, filterWithin(ctx.scope, query), groupBy ?? []));
+  });
+
+  router.get('/export.csv', async (req, res) => {
+    const query = parseQuery(exportQuerySchema, req);
+    const ctx = await contextOf(req);
+    await streamPostponementsCsv(db, filterWithin(ctx.scope, query), res, { now: ctx.now, logger: req.log });
+  });
+
+  router.get('/', async (req, res) => {
+    const { cursor, limit, ...query } = parseQuery(listQuerySchema, req);
+    const ctx = await contextOf(req);
+    res.json(await listPostponements(db, { ...filterWithin(ctx.scope, query), cursor, limit }));
+  });
+
+  router.post('/', requireRole(...deciders), async (req, res) => {
+    const body = parseBody(newPostponementSchema, req);
+    const ctx = await contextOf(req);
+    res.status(201).json(await createPostponement(db, body, ctx));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parseParams(idParams, req);
+    const ctx = await contextOf(req);
+    const row = await findPostponement(db, id, ctx.scope);
+    if (!row) throw notFound('Postponement');
+    res.json(postponementView(row, (await followUpsOf(db, [row.id])).get(row.id) ?? []));
+  });
+
+  router.post('/:id/follow-ups', requireRole(...deciders), async (req, res) => {
+    const { id } = parseParams(idParams, req);
+    const body = parseBody(followUpSchema, req);
+    const ctx = await contextOf(req);
+    res.status(201).json(await addFollowUp(db, id, body, ctx));
+  });
+
+  return router;
 }
