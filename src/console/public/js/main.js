@@ -12,6 +12,9 @@ import { loginView } from './views/login.js';
 import { queueView } from './views/queue.js';
 import { errorText, message } from './views/shared.js';
 import { statsView } from './views/stats.js';
+import { batchesView } from './views/batches.js';
+import { rulesetsView, rulesetView } from './views/rulesets.js';
+import { watchlistsView } from './views/watchlists.js';
 
 const reviewers = ['officer', 'passport_officer', 'supervisor'];
 
@@ -21,6 +24,10 @@ const routes = [
   { path: '/passport', view: intakeView('passport'), roles: ['passport_officer', 'supervisor'], officeKind: 'passport_office', label: 'nav.passport' },
   { path: '/queue', view: queueView, roles: ['supervisor', 'admin'], label: 'nav.queue' },
   { path: '/stats', view: statsView, roles: ['supervisor', 'admin'], label: 'nav.stats' },
+  { path: '/batches', view: batchesView, roles: ['officer', 'passport_officer', 'supervisor', 'admin'], label: 'nav.batches' },
+  { path: '/rulesets', view: rulesetsView, roles: ['supervisor', 'admin'], label: 'nav.rulesets' },
+  { pattern: /^\/rulesets\/(rs-[0-9a-f]{16})$/, view: rulesetView, roles: ['supervisor', 'admin'] },
+  { path: '/watchlists', view: watchlistsView, roles: ['supervisor', 'admin'], label: 'nav.watchlists' },
   { pattern: /^\/cases\/([0-9a-f-]{36})$/i, view: caseView },
 ];
 

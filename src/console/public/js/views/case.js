@@ -215,6 +215,60 @@ function historyTable(history, ctx, people) {
   );
 }
 
+/** The network around the application (/links): who shares the recruiter's phone, sponsor, employer or ticket payer. */
+async function linkedApplications(applicationId) {
+  let cluster;
+  try {
+    cluster = await api('GET', `/links/${applicationId}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) throw error;
+    return h('section', { class: 'panel', id: 'links' }, h('h2', {}, t('links.title')), message(errorText(error), 'error'));
+  }
+  const sharedKeys = (keys) => keys.map((key) => t(`links.key.${key}`)).join(', ');
+  return h(
+    'section',
+    { class: 'panel', id: 'links', 'aria-labelledby': 'links-heading' },
+    h('h2', { id: 'links-heading' }, t('links.title')),
+    h('p', { class: 'hint' }, t('links.intro', { days: cluster.withinDays })),
+    cluster.items.length === 0
+      ? h('p', { id: 'links-none' }, t('links.none'))
+      : h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { id: 'links-table' },
+            h(
+              'thead',
+              {},
+              h('tr', {}, ['common.time', 'common.office', 'queue.kind', 'queue.outcome', 'queue.score', 'queue.state', 'links.shared'].map((key) => h('th', { scope: 'col' }, t(key)))),
+            ),
+            h(
+              'tbody',
+              {},
+              cluster.items.map((member) =>
+                h(
+                  'tr',
+                  { 'data-application': member.id },
+                  h('td', {}, formatDateTime(member.linkedAt)),
+                  h('td', {}, member.officeCode),
+                  h('td', {}, t(`kind.${member.kind}`)),
+                  h('td', {}, outcomeBadge(member.outcome)),
+                  h('td', { class: 'num' }, String(member.score)),
+                  h('td', {}, member.caseState ? stateBadge(member.caseState) : '—'),
+                  h('td', {}, sharedKeys(member.sharedKeys), member.sameTraveller ? [' ', h('span', { class: 'badge' }, t('links.sameTraveller'))] : null),
+                ),
+              ),
+            ),
+          ),
+        ),
+    cluster.otherOffices?.length
+      ? h('p', { class: 'hint' }, t('links.otherOffices', { list: cluster.otherOffices.map((o) => `${o.officeCode} (${o.count})`).join(', ') }))
+      : null,
+    cluster.truncated ? h('p', { class: 'hint' }, t('links.truncated')) : null,
+  );
+}
+
 export async function caseView(ctx) {
   const [id] = ctx.params;
   const me = ctx.session.user;
@@ -327,6 +381,7 @@ export async function caseView(ctx) {
           {},
           h('section', { class: 'panel', 'aria-labelledby': 'application-heading' }, h('h2', { id: 'application-heading' }, t('case.application')), renderApplication(application)),
           row.latestDecision ? renderDecision(row.latestDecision, application.kind, { heading: t('case.screening') }) : null,
+          await linkedApplications(application.id),
         ),
         h('div', {}, side),
       ),
