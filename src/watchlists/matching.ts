@@ -92,17 +92,18 @@ async function matchOne(db: Database, application: Application, asOf: Date, requ
 }
 
 /**
- * The watchlist matches for every requirement, as the `watchlist` condition reads them. Runs in one
- * transaction (a savepoint when `db` already is one) so the trigram threshold set for the index is
- * local to it.
+ * The watchlist matches for every requirement, as the `watchlist` condition reads them. Name
+ * comparisons run in one transaction (a savepoint when `db` already is one) so the trigram threshold
+ * set for the index is local to it.
  */
 export async function findWatchlistMatches(db: Database, application: Application, asOf: Date, requirements: readonly WatchlistRequirement[]): Promise<WatchlistMatch[]> {
-  if (requirements.every((r) => applicationText(application, r.field) === undefined)) return [];
+  const present = requirements.filter((r) => applicationText(application, r.field) !== undefined);
+  if (present.length === 0) return [];
+  const names = present.filter((r) => r.mode === 'name').map((r) => r.minSimilarity);
   const run = async (tx: Database) => {
-    const names = requirements.filter((r) => r.mode === 'name').map((r) => r.minSimilarity);
     if (names.length > 0) await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(Math.min(...names))}, true)`);
     const out: WatchlistMatch[] = [];
-    for (const requirement of requirements) {
+    for (const requirement of present) {
       const rows = await matchOne(tx, application, asOf, requirement);
       for (const row of rows) {
         out.push({
@@ -117,5 +118,6 @@ export async function findWatchlistMatches(db: Database, application: Applicatio
     }
     return out;
   };
-  return db.transaction((tx) => run(tx));
+  // Exact comparisons need no trigram threshold, so no transaction of their own.
+  return names.length > 0 ? db.transaction((tx) => run(tx)) : run(db);
 }
