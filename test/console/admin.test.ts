@@ -77,6 +77,25 @@ describe('console: lists, links, rule sets and watchlists', () => {
     await screenshot(page, '20-case-linked-applications');
   });
 
+  it('given an open case, when the supervisor reassigns it from the queue board, then it is assigned to that officer', async () => {
+    const officer = await ctx.userFor('officer', 'TPI-CGK');
+    const supervisor = await ctx.userFor('supervisor', 'TPI-CGK');
+    const submitted = await api(ctx).post('/api/v1/departure-checks').set(bearer(officer.token)).send(lureFor(31));
+    const caseId: string = submitted.body.caseId;
+
+    const page = await signedIn(supervisor);
+    await page.locator('#case-list').waitFor();
+    await page.selectOption('#filter-state', 'open');
+    await page.click('#filter-apply');
+    const row = page.locator(`#case-list tr[data-case="${caseId}"]`);
+    await row.waitFor();
+    await row.locator('select').selectOption(officer.id);
+    await row.locator('button').click();
+    await page.locator('.message.ok', { hasText: 'Kasus ditugaskan.' }).waitFor();
+    const after = await api(ctx).get(`/api/v1/cases/${caseId}`).set(bearer(supervisor.token));
+    expect(after.body.assignedTo).toBe(officer.id);
+  });
+
   it('given a manifest with one bad row, when uploaded, then the progress bar reaches 100% and the bad row is named with its field', async () => {
     const officer = await ctx.userFor('officer', 'TPI-CGK');
     const rows = [lureFor(11), japanHoliday(), { ...lureFor(12), traveller: { ...lureFor(12).traveller, nik: '12345' } }];

@@ -235,6 +235,37 @@ describe('officer console', () => {
     expect(await text(page, '#login-feedback')).toBe('Anda telah keluar.');
   }, 30_000);
 
+  it('given only a keyboard, when an officer signs in and tabs through the page, then every control is a real control, reached in reading order', async () => {
+    const officer = await ctx.userFor('officer', 'TPI-CGK');
+    const { page } = await openConsole();
+    const focused = () => page.evaluate<{ id: string; tag: string }>('({ id: document.activeElement.id, tag: document.activeElement.tagName })');
+    expect((await focused()).id).toBe('username');
+    await page.keyboard.type(officer.username);
+    await page.keyboard.press('Tab');
+    expect((await focused()).id).toBe('password');
+    await page.keyboard.type(officer.password);
+    await page.keyboard.press('Enter');
+    await page.locator('#logout').waitFor();
+
+    // From the first stop of the page (the skip link) onwards.
+    await page.focus('#skip-link');
+    const order: string[] = ['skip-link'];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      const { id, tag } = await focused();
+      expect(['A', 'BUTTON', 'INPUT', 'SELECT', 'TEXTAREA']).toContain(tag);
+      order.push(id);
+    }
+    const expected = ['skip-link', 'nav-departure', 'next-case', 'language-switch', 'logout', 'f-traveller-fullName', 'f-traveller-nik'];
+    expect(order.filter((id) => expected.includes(id))).toEqual(expected);
+
+    // Submitting the empty form from the keyboard moves focus to the list of problems.
+    await page.focus('#submit');
+    await page.keyboard.press('Enter');
+    await page.locator('#error-summary').waitFor();
+    expect((await focused()).id).toBe('error-summary');
+  }, 30_000);
+
   it('given the two languages, then both have the same messages and every message the scripts use exists', async () => {
     const { page } = await openConsole();
     // A string, so the test's compiler leaves the browser's own dynamic import alone.

@@ -40,11 +40,7 @@ export function renderHeader(container, { items, currentPath, onNextCase, onLogo
       ),
     ),
     h('span', { class: 'spacer' }),
-    h(
-      'span',
-      { class: 'who', id: 'who' },
-      `${user.displayName} · ${t(`role.${user.role}`)} · ${office ? office.code : user.officeCode}`,
-    ),
+    h('span', { class: 'who', id: 'who', title: `${user.displayName} · ${t(`role.${user.role}`)} · ${office?.name ?? user.officeCode}` }, `${user.displayName} · ${t(`role.${user.role}`)} · ${office ? office.code : user.officeCode}`),
     languageSwitch(),
     h('button', { type: 'button', class: 'button', id: 'logout', onClick: onLogout }, t('nav.logout')),
   );

@@ -9,7 +9,7 @@ const id = {
   'nav.departure': 'Pemeriksaan keberangkatan',
   'nav.passport': 'Permohonan paspor',
   'nav.queue': 'Antrean',
-  'nav.stats': 'Statistik penundaan',
+  'nav.stats': 'Statistik',
   'nav.nextCase': 'Kasus berikutnya',
   'nav.logout': 'Keluar',
   'lang.id': 'Bahasa Indonesia',
@@ -365,9 +365,9 @@ const id = {
   'stats.exportCsv': 'Unduh CSV',
 
   // Navigation (more)
-  'nav.batches': 'Unggah daftar',
+  'nav.batches': 'Daftar massal',
   'nav.rulesets': 'Aturan',
-  'nav.watchlists': 'Daftar pantauan',
+  'nav.watchlists': 'Pantauan',
 
   // Linked applications
   'links.title': 'Permohonan terkait',
@@ -525,7 +525,7 @@ const en = {
   'nav.departure': 'Departure check',
   'nav.passport': 'Passport application',
   'nav.queue': 'Queue',
-  'nav.stats': 'Postponement statistics',
+  'nav.stats': 'Statistics',
   'nav.nextCase': 'Next case',
   'nav.logout': 'Log out',
   'lang.id': 'Bahasa Indonesia',
@@ -869,7 +869,7 @@ const en = {
   'stats.noData': 'No data yet.',
   'stats.exportCsv': 'Download CSV',
 
-  'nav.batches': 'Upload a list',
+  'nav.batches': 'Lists',
   'nav.rulesets': 'Rules',
   'nav.watchlists': 'Watchlists',
 
