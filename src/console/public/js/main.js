@@ -82,7 +82,8 @@ async function nextCase() {
   }
 }
 
-async function render({ keepValues = false } = {}) {
+/** keepMemory: the same page keeps its state (filters, last result); keepValues: and its typed-in values (language switch). */
+async function render({ keepValues = false, keepMemory = keepValues } = {}) {
   const count = ++renderCount;
   const s = session();
   let path = hashPath() ?? '/';
@@ -100,7 +101,7 @@ async function render({ keepValues = false } = {}) {
 
   const found = path === '/login' ? { route: { view: loginView }, params: [] } : match(path);
   const sameRoute = current?.path === path;
-  const memory = keepValues && sameRoute ? current.memory : {};
+  const memory = keepMemory && sameRoute ? current.memory : {};
   current = { path, memory };
   const saved = keepValues && sameRoute ? captureValues(main) : null;
   const focusedId = keepValues ? document.activeElement?.id : null;
@@ -136,7 +137,7 @@ async function render({ keepValues = false } = {}) {
           session: s,
           navigate,
           flash,
-          refresh: () => render({ keepValues: true }),
+          refresh: () => render({ keepMemory: true }),
         })) ?? info;
     }
   } catch (error) {

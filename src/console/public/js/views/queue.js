@@ -94,7 +94,8 @@ export async function queueView(ctx) {
   const reviewersOf = new Map(stats.offices.map((office) => [office.officeCode, office.workload]));
   const names = new Map(stats.offices.flatMap((office) => office.workload.map((w) => [w.userId, w.displayName])));
 
-  const feedback = h('div', { id: 'queue-feedback' });
+  const feedback = h('div', { id: 'queue-feedback' }, memory.notice ? message(memory.notice, 'ok') : null);
+  memory.notice = null;
   const tbody = h('tbody');
   const more = h('button', { type: 'button', id: 'load-more', hidden: true }, t('common.loadMore'));
   let cursor = null;
@@ -113,8 +114,13 @@ export async function queueView(ctx) {
       h('td', {}, names.get(item.claimedBy ?? item.assignedTo ?? item.decidedBy) ?? '—'),
       h('td', {}, h('a', { href: `#/cases/${item.id}`, 'aria-label': t('queue.openCaseOf', { when: pick(item.priorityReason?.text) }) }, t('queue.open'))),
       reassignCell(item, reviewersOf.get(item.officeCode) ?? [], (text, kind) => {
-        replace(feedback, message(text, kind));
-        if (kind === 'ok') void ctx.refresh();
+        if (kind !== 'ok') {
+          replace(feedback, message(text, kind));
+          return;
+        }
+        // Redraw board and list with the change; the notice survives the redraw.
+        memory.notice = text;
+        void ctx.refresh();
       }),
     );
 
