@@ -4,11 +4,12 @@ import { auditApi } from '../audit/openapi';
 import { authApi } from '../auth/openapi';
 import { healthApi, metricsApi } from '../health/openapi';
 import { officeApi } from '../offices/openapi';
+import { postponementApi } from '../postponements/openapi';
 import { reviewApi } from '../review/openapi';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...auditApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...postponementApi, ...auditApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

@@ -43,8 +43,10 @@ function withBounds<T extends { from?: string | undefined; to?: string | undefin
   return { ...query, from, to };
 }
 
-export const listQuerySchema = z.strictObject({ ...filterFields, ...paginationQuery }).transform(withBounds);
-const exportQuerySchema = z.strictObject(filterFields).transform(withBounds);
+export const listQueryFields = z.strictObject({ ...filterFields, ...paginationQuery });
+export const exportQueryFields = z.strictObject(filterFields);
+const listQuerySchema = listQueryFields.transform(withBounds);
+const exportQuerySchema = exportQueryFields.transform(withBounds);
 
 const groupByValue = z
   .union([z.string(), z.array(z.string())])
@@ -52,7 +54,11 @@ const groupByValue = z
   .pipe(z.array(z.enum(statsDimensions, { error: `each groupBy value must be one of ${statsDimensions.join(', ')}` })))
   .transform((dims) => [...new Set(dims)]);
 
-export const statsQuerySchema = z.strictObject({ ...filterFields, groupBy: groupByValue.optional() }).transform(withBounds);
+export const statsQueryFields = z.strictObject({
+  ...filterFields,
+  groupBy: groupByValue.optional().meta({ description: `Comma-separated: any of ${statsDimensions.join(', ')}; none gives the total only`, example: 'month,destination' }),
+});
+const statsQuerySchema = statsQueryFields.transform(withBounds);
 
 export const newPostponementSchema = z
   .strictObject({
@@ -81,8 +87,7 @@ export const newPostponementSchema = z
     if (body.applicationId === undefined && body.destinationCountry === undefined) {
       issues.addIssue({ code: 'custom', path: ['destinationCountry'], message: 'required when no applicationId is given' });
     }
-  })
-  .transform((body) => ({ ...body, reasonCode: body.reasonCode as ReasonCodeValue }));
+  });
 
 export const followUpSchema = z
   .strictObject({
@@ -91,9 +96,9 @@ export const followUpSchema = z
   })
   .refine((body) => body.outcome !== 'other' || body.note !== undefined, { path: ['note'], message: 'say what happened when the outcome is other' });
 
-const idParams = z.object({ id: z.uuid() });
+export const idParams = z.object({ id: z.uuid() });
 
-const deciders = ['officer', 'passport_officer', 'supervisor'] as const;
+export const deciders = ['officer', 'passport_officer', 'supervisor'] as const;
 
 /**
  * Postponement log endpoints: /postponements, /postponements/stats, /postponements/export.csv,
@@ -136,7 +141,8 @@ export function postponementRoutes(deps: AppDependencies): Router {
   router.post('/', requireRole(...deciders), async (req, res) => {
     const body = parseBody(newPostponementSchema, req);
     const ctx = await contextOf(req);
-    res.status(201).json(await createPostponement(db, body, ctx));
+    // The schema has checked that the code is a postponement reason.
+    res.status(201).json(await createPostponement(db, { ...body, reasonCode: body.reasonCode as ReasonCodeValue }, ctx));
   });
 
   router.get('/:id', async (req, res) => {

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
+import { csvColumns } from '../../src/postponements/export';
 import { exportRows } from '../../src/postponements/queries';
 import { insertFlaggedApplication } from '../support/fixtures';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
@@ -129,16 +130,18 @@ describe('postponement log: CSV export', () => {
       .set(bearer(national.token))
       .buffer(true)
       .parse((response, done) => {
-        // Count rows as they arrive instead of buffering the body in the test.
-        const parser = parse({ columns: true, bom: true });
+        // Count rows as they arrive instead of buffering the body in the test; arrays, not objects, to stay cheap.
+        const decidedAtColumn = csvColumns.indexOf('decided_at_utc');
+        const parser = parse({ bom: true, from_line: 2 });
         let rows = 0;
         let ordered = true;
         let previous = '';
         parser.on('readable', () => {
-          for (let record = parser.read(); record !== null; record = parser.read()) {
+          for (let record: string[] | null = parser.read(); record !== null; record = parser.read()) {
             rows++;
-            if (record.decided_at_utc < previous) ordered = false;
-            previous = record.decided_at_utc;
+            const decidedAt = record[decidedAtColumn]!;
+            if (decidedAt < previous) ordered = false;
+            previous = decidedAt;
           }
         });
         parser.on('end', () => done(null, { rows, ordered, last: previous }));
@@ -150,5 +153,5 @@ describe('postponement log: CSV export', () => {
     expect(res.headers['transfer-encoding']).toBe('chunked');
     expect(res.headers['content-length']).toBeUndefined();
     expect(res.body).toEqual({ rows: 100_000, ordered: true, last: '2025-03-11T03:40:00.000Z' });
-  }, 60_000);
+  }, 180_000);
 });

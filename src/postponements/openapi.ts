@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { ApiRoute } from '../openapi/registry';
+import { deciders, exportQueryFields, followUpSchema, idParams, listQueryFields, newPostponementSchema, statsQueryFields } from './routes';
+import { followUpOutcome, postponementKind } from './schema';
+
+const bilingual = z.object({ id: z.string(), en: z.string() });
+
+const followUpView = z
+  .object({
+    id: z.uuid(),
+    outcome: z.enum(followUpOutcome.enumValues),
+    outcomeLabel: bilingual,
+    note: z.string().nullable(),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'PostponementFollowUp' });
+
+const postponementView = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(postponementKind.enumValues),
+    source: z.enum(['review_queue', 'manual']),
+    applicationId: z.uuid().nullable(),
+    caseId: z.uuid().nullable(),
+    officeCode: z.string(),
+    destinationCountry: z.string(),
+    reasonCode: z.string(),
+    reasonLabel: bilingual.nullable(),
+    note: z.string(),
+    deadline: z.string().nullable(),
+    decidedBy: z.string(),
+    decidedAt: z.string(),
+    followUps: z.array(followUpView),
+  })
+  .meta({ id: 'Postponement' });
+
+const statsView = z
+  .object({
+    timeZone: z.literal('Asia/Jakarta'),
+    groupBy: z.array(z.string()),
+    total: z.number().int(),
+    groups: z.array(
+      z
+        .object({
+          month: z.string().optional().meta({ description: 'YYYY-MM, an Asia/Jakarta calendar month' }),
+          office: z.string().optional(),
+          destination: z.string().optional(),
+          reason: z.string().optional(),
+          reasonLabel: bilingual.nullable().optional(),
+          kind: z.string().optional(),
+          count: z.number().int(),
+        })
+        .loose(),
+    ),
+  })
+  .meta({ id: 'PostponementStats' });
+
+const tag = 'Postponement log';
+const filters = 'Filters: kind, office, destination, reason, from, to; a date-only from/to is an Asia/Jakarta calendar day (both inclusive).';
+
+export const postponementApi: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/api/v1/postponements/stats',
+    tag,
+    summary: `Postponement counts grouped by any of month (Asia/Jakarta), office, destination, reason, kind, with the total. ${filters}`,
+    query: statsQueryFields,
+    success: { status: 200, description: 'Groups and total, read in one snapshot so they add up', schema: statsView },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/postponements/export.csv',
+    tag,
+    summary: `The matching postponements as streamed CSV (UTF-8 with BOM, header row), oldest first. ${filters}`,
+    query: exportQueryFields,
+    success: { status: 200, description: 'CSV', contentType: 'text/csv' },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/postponements',
+    tag,
+    summary: `The postponement log, newest first, each record with its follow-ups. ${filters}`,
+    query: listQueryFields,
+    success: { status: 200, description: 'One page', schema: z.object({ items: z.array(postponementView), nextCursor: z.string().nullable() }) },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/postponements',
+    tag,
+    summary: 'Record a postponement decided outside the review queue (same rules as a queue decision)',
+    roles: deciders,
+    body: newPostponementSchema,
+    example: {
+      kind: 'departure',
+      destinationCountry: 'KH',
+      reasonCode: 'nonprocedural_migrant_worker',
+      note: 'Keberangkatan ditunda: tidak memiliki ID PMI; silakan melengkapi dokumen penempatan.',
+    },
+    success: { status: 201, description: 'The recorded postponement', schema: postponementView },
+    errors: [409],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/postponements/:id',
+    tag,
+    summary: 'One postponement with its follow-ups',
+    params: idParams,
+    success: { status: 200, description: 'The postponement', schema: postponementView },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/postponements/:id/follow-ups',
+    tag,
+    summary: 'Append what happened next; the postponement itself is never changed',
+    roles: deciders,
+    params: idParams,
+    body: followUpSchema,
+    example: { outcome: 'returned_home', note: 'Kembali ke Karawang bersama keluarga.' },
+    success: { status: 201, description: 'The follow-up', schema: followUpView },
+    errors: [404],
+  },
+];
