@@ -96,6 +96,33 @@ describe('console: lists, links, rule sets and watchlists', () => {
     expect(after.body.assignedTo).toBe(officer.id);
   });
 
+  it('given a postponement waiting for approval, when the supervisor rejects it without and then with a reason, then it goes back to the officer', async () => {
+    const admin = await ctx.tokenFor('admin', 'HQ');
+    expect((await api(ctx).patch('/api/v1/offices/TPI-CGK').set(bearer(admin)).send({ requiresPostponementApproval: true })).status).toBe(200);
+    const officer = await ctx.userFor('officer', 'TPI-CGK');
+    const supervisor = await ctx.userFor('supervisor', 'TPI-CGK');
+    const submitted = await api(ctx).post('/api/v1/departure-checks').set(bearer(officer.token)).send(lureFor(41));
+    const caseId: string = submitted.body.caseId;
+    expect((await api(ctx).post(`/api/v1/cases/${caseId}/claim`).set(bearer(officer.token))).status).toBe(200);
+    const decided = await api(ctx)
+      .post(`/api/v1/cases/${caseId}/decision`)
+      .set(bearer(officer.token))
+      .send({ action: 'postpone', reasonCode: 'incomplete_documents', note: 'Lengkapi surat rekomendasi.' });
+    expect(decided.body.state).toBe('pending_approval');
+
+    const page = await signedIn(supervisor, `#/cases/${caseId}`);
+    await page.locator('#reject').waitFor();
+    await page.click('#reject');
+    expect(await text(page, '#note-error')).toBe('Tuliskan alasan penolakan penundaan.');
+    await page.fill('#approval-note', 'Dokumen sudah lengkap: periksa lagi.');
+    await page.click('#reject');
+    await page.locator('.decision-head [data-state="claimed"]').waitFor();
+    expect(await text(page, '.message.ok')).toBe('Penundaan ditolak; kasus dikembalikan kepada petugas.');
+    const after = await api(ctx).get(`/api/v1/cases/${caseId}`).set(bearer(supervisor.token));
+    expect(after.body.claimedBy).toBe(officer.id);
+    expect((await api(ctx).patch('/api/v1/offices/TPI-CGK').set(bearer(admin)).send({ requiresPostponementApproval: false })).status).toBe(200);
+  });
+
   it('given a manifest with one bad row, when uploaded, then the progress bar reaches 100% and the bad row is named with its field', async () => {
     const officer = await ctx.userFor('officer', 'TPI-CGK');
     const rows = [lureFor(11), japanHoliday(), { ...lureFor(12), traveller: { ...lureFor(12).traveller, nik: '12345' } }];
