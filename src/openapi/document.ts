@@ -6,10 +6,11 @@ import { healthApi, metricsApi } from '../health/openapi';
 import { officeApi } from '../offices/openapi';
 import { postponementApi } from '../postponements/openapi';
 import { reviewApi } from '../review/openapi';
+import { rulesetApi } from '../rulesets/openapi';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...postponementApi, ...auditApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...rulesetApi, ...postponementApi, ...auditApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

@@ -9,7 +9,7 @@ import type { Database, RootDatabase } from '../db/client';
 import type { Logger } from '../logger';
 import type { ApplicationKind } from '../screening/application-schema';
 import type { CompiledRuleSet, Outcome } from '../screening/engine';
-import { applicationOf, contextFor, evaluateStored, type StoredApplication } from './evaluate';
+import { applicationOf, contextFor, evaluateStored, sameRequirements, type StoredApplication } from './evaluate';
 import { attributesOf, FairnessTally, type FairnessReport } from './fairness';
 import { ruleSetBacktests, ruleSets } from './schema';
 import { compiledVersion } from './store';
@@ -101,6 +101,8 @@ export async function computeBacktest(
   for (const id of [...baseline.ruleIds, ...candidate.ruleIds]) hits.set(id, { old: 0, new: 0 });
   const fairness = { old: new FairnessTally(), new: new FairnessTally() };
 
+  // Each version gets the outside facts its own rules read; resolved once when they read the same.
+  const shared = sameRequirements(baseline, candidate);
   let cursor: { at: string; id: string } | null = null;
   let processed = 0;
   for (;;) {
@@ -130,9 +132,9 @@ export async function computeBacktest(
         if (report.unevaluable.sampleIds.length < SAMPLES_PER_TRANSITION) report.unevaluable.sampleIds.push(row.id);
         continue;
       }
-      const context = await contextFor(db, application, row);
+      const context = await contextFor(db, baseline, application, row);
       const before = evaluateStored(baseline, application, row, context);
-      const after = evaluateStored(candidate, application, row, context);
+      const after = evaluateStored(candidate, application, row, shared ? context : await contextFor(db, candidate, application, row));
       report.evaluated += 1;
       report.outcomes.old[before.outcome] += 1;
       report.outcomes.new[after.outcome] += 1;

@@ -1,7 +1,10 @@
 /**
  * Re-evaluating stored applications under a stored version: replay, backtest and re-screen all go
  * through here, so they see an application exactly as intake did: the stored normalised payload, its
- * received time (submitted_at) as the engine's "now", and the context from resolveScreeningContext.
+ * received time (submitted_at) as the engine's "now", and the context from resolveScreeningContext
+ * with that same received time and the requirements of the version being evaluated (the watchlist
+ * entries in force then, the applications received before it). A replay therefore reproduces the
+ * stored decision unless a watchlist entry was revoked or a linked application was stored since.
  */
 import type { Database } from '../db/client';
 import type { ApplicationKind, Application } from '../screening/application-schema';
@@ -27,9 +30,14 @@ export function applicationOf(row: StoredApplication): Application | null {
   return applicationSchemas[row.kind].safeParse(row.payload).success ? ({ kind: row.kind, data: row.payload } as Application) : null;
 }
 
-/** The facts outside the application, resolved the way intake resolves them for this application. */
-export function contextFor(db: Database, application: Application, row: StoredApplication): Promise<ScreeningContext | undefined> {
-  return resolveScreeningContext(db, application, row.submittedAt);
+/** The facts outside the application that `compiled` reads, resolved as intake resolves them. */
+export function contextFor(db: Database, compiled: CompiledRuleSet, application: Application, row: StoredApplication): Promise<ScreeningContext | undefined> {
+  return resolveScreeningContext(db, application, row.submittedAt, compiled.requirements);
+}
+
+/** Whether two versions read the same outside facts (then one resolution serves both). */
+export function sameRequirements(a: CompiledRuleSet, b: CompiledRuleSet): boolean {
+  return a === b || JSON.stringify(a.requirements) === JSON.stringify(b.requirements);
 }
 
 /** Evaluates a stored application under a compiled version with an already resolved context. */

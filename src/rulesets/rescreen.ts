@@ -70,7 +70,7 @@ export async function rescreenApplication(
     if (latest?.ruleSetVersion === compiled.version) return 'current';
     const application = applicationOf(row);
     if (!application) return 'unevaluable';
-    const decision = evaluateStored(compiled, application, row, await contextFor(tx, application, row));
+    const decision = evaluateStored(compiled, application, row, await contextFor(tx, compiled, application, row));
     const [written] = await tx
       .insert(decisions)
       .values({

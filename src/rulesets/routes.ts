@@ -17,8 +17,8 @@ import { activeVersion, findRuleSet } from './store';
 
 const versionSchema = z.string().regex(/^rs-[0-9a-f]{16}$/, 'a rule-set version looks like rs- and 16 hex digits');
 /** `active` names whichever version is active. */
-const versionParams = z.object({ version: versionSchema.or(z.literal('active')) });
-const runParams = z.object({ version: versionSchema.or(z.literal('active')), id: z.uuid() });
+export const versionParams = z.object({ version: versionSchema.or(z.literal('active')) });
+export const runParams = z.object({ version: versionSchema.or(z.literal('active')), id: z.uuid() });
 const instant = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => new Date(v));
 const kindSchema = z.enum(['departure', 'passport']);
 
@@ -27,7 +27,7 @@ const filePath = z
   .string()
   .max(200)
   .regex(/^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._/-]+\.(?:ya?ml|txt)$/, 'file paths are relative and end in .yaml, .yml or .txt');
-const uploadSchema = z.strictObject({
+export const uploadSchema = z.strictObject({
   files: z
     .record(filePath, z.string().max(1_000_000))
     .refine((files) => Object.keys(files).length > 0, 'at least manifest.yaml and one rules/*.yaml file')
@@ -35,7 +35,7 @@ const uploadSchema = z.strictObject({
   note: z.string().trim().min(1).max(2000).optional(),
 });
 
-const backtestSchema = z
+export const backtestSchema = z
   .strictObject({
     from: instant,
     to: instant,
@@ -45,9 +45,10 @@ const backtestSchema = z
   })
   .refine((b) => b.from < b.to, { message: 'from must be before to', path: ['to'] });
 
-const rescreenSchema = z.strictObject({ office: z.string().min(1).max(40).optional(), kind: kindSchema.optional() });
-const replayQuery = z.strictObject({ version: versionSchema.optional() });
-const listQuery = z.strictObject(paginationQuery);
+export const rescreenSchema = z.strictObject({ office: z.string().min(1).max(40).optional(), kind: kindSchema.optional() });
+export const replayParams = z.object({ id: z.uuid() });
+export const replayQuery = z.strictObject({ version: versionSchema.optional() });
+export const listQuery = z.strictObject(paginationQuery);
 
 /** Keyset cursor over (created_at, key); the timestamp keeps PostgreSQL's text form (microseconds). */
 const cursorSchema = z.object({ at: z.string().min(1).max(60), key: z.string().min(1).max(60) });
@@ -235,7 +236,7 @@ export function rulesetRoutes(deps: AppDependencies): Router {
    * writing anything, with the context resolved as intake resolves it.
    */
   router.get('/applications/:id/replay', readers, async (req, res) => {
-    const { id } = parseParams(z.object({ id: z.uuid() }), req);
+    const { id } = parseParams(replayParams, req);
     const query = parseQuery(replayQuery, req);
     const office = await visibleOffice(db, principalOf(req));
     const [row] = await db
@@ -256,7 +257,7 @@ export function rulesetRoutes(deps: AppDependencies): Router {
     }
     const application = applicationOf(row);
     if (!application) throw unprocessable('The stored application is not a valid application and cannot be evaluated');
-    const decision = evaluateStored(compiled, application, row, await contextFor(db, application, row));
+    const decision = evaluateStored(compiled, application, row, await contextFor(db, compiled, application, row));
     const [earlier] = await db
       .select()
       .from(decisions)
