@@ -37,6 +37,12 @@ export const csvColumns = [
 
 type CsvRecord = Record<(typeof csvColumns)[number], string | number>;
 
+/**
+ * Free text typed by people (notes, names) that starts like a formula is prefixed with an apostrophe,
+ * so a spreadsheet shows it as text instead of running it (CSV injection, OWASP).
+ */
+export const spreadsheetSafe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 function csvRecord(row: ExportRow): CsvRecord {
   const label = reasonLabel(row.reasonCode);
   const latest = row.latestFollowUp as FollowUpOutcome | null;
@@ -46,19 +52,19 @@ function csvRecord(row: ExportRow): CsvRecord {
     decided_at_utc: row.decidedAt.toISOString(),
     decided_at_wib: jakartaDateTime(row.decidedAt),
     office_code: row.officeCode,
-    office_name: row.officeName,
+    office_name: spreadsheetSafe(row.officeName),
     destination_country: row.destinationCountry,
     reason_code: row.reasonCode,
     reason_id: label?.id ?? '',
     reason_en: label?.en ?? '',
-    note: row.note,
+    note: spreadsheetSafe(row.note),
     deadline: row.deadline ?? '',
     source: row.caseId ? 'review_queue' : 'manual',
     decided_by: row.decidedBy,
-    decided_by_name: row.decidedByName ?? '',
+    decided_by_name: spreadsheetSafe(row.decidedByName ?? ''),
     application_id: row.applicationId ?? '',
     case_id: row.caseId ?? '',
-    applicant_name: row.applicantName ?? '',
+    applicant_name: spreadsheetSafe(row.applicantName ?? ''),
     follow_up_count: row.followUpCount,
     latest_follow_up: latest ?? '',
     latest_follow_up_en: latest ? (followUpOutcomeLabels[latest]?.en ?? '') : '',

@@ -75,6 +75,16 @@ describe('postponement log: CSV export', () => {
     });
   });
 
+  it('given a note and a name that start like spreadsheet formulas, when exported, then they are prefixed with an apostrophe so a spreadsheet shows them as text', async () => {
+    const { applicationId } = await insertFlaggedApplication(ctx.database.db, { officeCode: 'TPI-CGK', outcome: 'CLEAR', fullName: '@SUM(1+1)', destinationCountry: 'KH' });
+    const note = '=HYPERLINK("http://evil.example","klik")';
+    expect((await post(ctx, officer.token, '/postponements', { kind: 'departure', applicationId, reasonCode: 'incomplete_documents', note })).status).toBe(201);
+
+    const [record] = parseCsv((await exportCsv(officer)).text);
+
+    expect(record).toMatchObject({ note: `'${note}`, applicant_name: "'@SUM(1+1)" });
+  });
+
   it('given an empty selection, when exported, then just the header row', async () => {
     const res = await exportCsv(officer);
     expect(res.status).toBe(200);
