@@ -7,7 +7,7 @@ import { parseParams, parseQuery } from '../http/validate';
 import { visibleOffice } from '../offices/scope';
 import { clusterOf } from './queries';
 
-const params = z.object({ applicationId: z.uuid() });
+export const clusterParams = z.object({ applicationId: z.uuid() });
 export const clusterQuery = z.strictObject({ withinDays: z.coerce.number().int().min(1).max(366).default(90) });
 
 /** `/links/:applicationId`: the network around an application, for the officer deciding on it. */
@@ -16,7 +16,7 @@ export function linkRoutes(deps: AppDependencies): Router {
   const router = Router();
 
   router.get('/:applicationId', requireRole('officer', 'passport_officer', 'supervisor', 'admin'), async (req, res) => {
-    const { applicationId } = parseParams(params, req);
+    const { applicationId } = parseParams(clusterParams, req);
     const { withinDays } = parseQuery(clusterQuery, req);
     const office = await visibleOffice(db, principalOf(req));
     const cluster = await clusterOf(db, applicationId, withinDays);

@@ -7,10 +7,12 @@ import { officeApi } from '../offices/openapi';
 import { postponementApi } from '../postponements/openapi';
 import { reviewApi } from '../review/openapi';
 import { rulesetApi } from '../rulesets/openapi';
+import { watchlistApi } from '../watchlists/openapi';
+import { linkApi } from '../links/openapi';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...rulesetApi, ...postponementApi, ...auditApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

@@ -16,7 +16,7 @@ export const watchlistReaders = ['supervisor', 'admin'] as const;
 /** Officers see single entries, the ones their decisions cite as evidence. */
 export const entryReaders = ['officer', 'passport_officer', 'supervisor', 'admin'] as const;
 
-const idParams = z.object({ id: z.uuid() });
+export const idParams = z.object({ id: z.uuid() });
 
 export const entryListQuery = z.strictObject({
   list: z.enum(watchlistKinds).optional(),
@@ -27,7 +27,7 @@ export const entryListQuery = z.strictObject({
 
 export const revokeBodySchema = z.strictObject({ reason: z.string().trim().min(3, 'say why the entry is revoked').max(1000) });
 
-const importQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
+export const importQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
 
 /** `/watchlists`: entries of the phone, agency, employer, address and person watchlists. */
 export function watchlistRoutes(deps: AppDependencies): Router {
