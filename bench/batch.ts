@@ -124,18 +124,24 @@ interface SizeResult {
   stored: { screenedRows: number; applications: number; decisions: number; cases: number; flagged: number };
 }
 
-async function runSize(api: ApiProcess, officer: BenchUser, database: BenchDatabase, size: number, failures: string[]): Promise<SizeResult | null> {
+async function runSize(api: ApiProcess, officer: BenchUser, database: BenchDatabase, size: number, failures: string[]): Promise<SizeResult | 'missing' | 'unfinished'> {
   const lines = jsonLines(validDepartureBodies(size, 40_000 + size));
   const started = performance.now();
   const accepted = await upload(api, officer, lines);
   const acceptedSeconds = (performance.now() - started) / 1000;
-  if (accepted.status === 404) return null;
+  if (accepted.status === 404) return 'missing';
   if (accepted.status !== 202) throw new Error(`POST /api/v1/batches answered ${accepted.status}: ${accepted.body.slice(0, 300)}`);
   const { id } = JSON.parse(accepted.body) as { id: string };
+  // A batch that has not completed by then is reported as such rather than waited for forever.
+  const maxSeconds = Number(process.env.BENCH_BATCH_MAX_SECONDS ?? 1800);
   let current: BatchStatus;
   for (;;) {
     current = await status(api, officer, id);
     if (current.state === 'completed') break;
+    if ((performance.now() - started) / 1000 > maxSeconds) {
+      failures.push(`batch of ${size} not completed after ${maxSeconds} s: ${JSON.stringify(current.counts)}`);
+      return 'unfinished';
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const totalSeconds = (performance.now() - started) / 1000;
@@ -177,10 +183,11 @@ export async function runBatchBench(options: BenchOptions): Promise<SectionResul
     for (const size of sizes) {
       console.log(`  batch of ${fmt.int(size)} departure checks (JSON lines) through POST /api/v1/batches...`);
       const result = await runSize(api, officer!, database, size, failures);
-      if (!result) {
+      if (result === 'missing') {
         console.log(`    ${NOT_AVAILABLE} (POST /api/v1/batches answered 404)`);
         return { section: 'batch', rows: [{ measure: 'batch pipeline', value: NOT_AVAILABLE, met: null }], figures: { available: false }, failures };
       }
+      if (result === 'unfinished') break;
       console.log(
         `    accepted (202) after ${fmt.s(result.acceptedSeconds)}, all persisted after ${fmt.s(result.totalSeconds)}; COPY of the ${fmt.int(result.copyRows)} decision rows ${fmt.s(result.copySeconds)}`,
       );

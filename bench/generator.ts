@@ -90,12 +90,24 @@ const lureTitles = ['Customer Service', 'CS online', 'Admin Online', 'Operator k
 const plainTitles = ['Caregiver', 'Perawat lansia', 'Factory worker', 'Welder', 'Cook', 'Housekeeper', 'Fisherman', 'Construction worker', 'Nurse', 'Physics teacher'];
 const lurePhrases = ['gaji tinggi', 'tanpa pengalaman', 'tiket ditanggung', 'langsung kerja', 'free accommodation', 'bonus besar', 'visa ditanggung', 'proses cepat', 'gaji USD'];
 const plainPhrases = ['kontrak dua tahun', 'shift malam', 'asrama disediakan majikan', 'pelatihan tiga bulan', 'sesuai perjanjian kerja', 'libur satu hari seminggu', 'asuransi BPJS'];
-const employers = ['Golden Star Trading Co.', 'Chen Family', 'Lucky Dragon Technology', 'PT Maju Jaya', 'Sunrise Entertainment Ltd', 'Tanaka Foods', 'Al Noor Services', 'Mekong Digital Group'];
+/** A few employers, recruiters and sponsors recur (a syndicate's clusters, for link analysis); most are one of thousands. */
+const syndicateEmployers = ['Golden Star Trading Co.', 'Lucky Dragon Technology', 'Sunrise Entertainment Ltd', 'Mekong Digital Group'];
+const employerWords = {
+  first: ['Golden', 'Lucky', 'Sunrise', 'Mekong', 'Royal', 'Silver', 'Jade', 'Harmony', 'Pacific', 'Eastern', 'Bright', 'Grand', 'Star', 'Ocean', 'Green'],
+  second: ['Star', 'Dragon', 'Trading', 'Digital', 'Foods', 'Textile', 'Logistics', 'Care', 'Marine', 'Electronics', 'Garden', 'Hotel', 'Build', 'Farm'],
+  suffix: ['Co.', 'Ltd', 'Sdn Bhd', 'Pte Ltd', 'Corp', 'Group', 'Family'],
+};
 const agencies = ['PT Bina Tenaga Kerja Mandiri', 'PT Sinar Jaya Abadi', 'PT Duta Putra Bangsa'];
 const currencies = ['USD', 'IDR', 'MYR', 'THB', 'TWD', 'SGD', 'JPY', 'SAR', 'KHR', 'XXX'];
-/** Numbers libphonenumber accepts, per country; the generator varies only their last digits where that stays valid. */
-const recruiterPhones = ['+855 12 345 678', '+855 96 555 1234', '+95 9 250 123 456', '+856 20 5555 1234', '+63 917 123 4567', '0812-3456-7890', '+60 12-345 6789', '+66 81 234 5678'];
-const travellerPhones = ['0812-3456-7890', '0813 1111 2222', '+62 857 1234 5678', '0878-9999-0001'];
+/** Number shapes libphonenumber accepts (X: any digit), by country; the syndicate's numbers recur. */
+const recruiterPhoneShapes = ['+855 12 XXX XXX', '+855 96 XXX XXXX', '+95 9 25X XXX XXX', '+856 20 5XXX XXXX', '+63 917 XXX XXXX', '0812-XXXX-XXXX', '+60 12-XXX XXXX', '+66 81 XXX XXXX'];
+const syndicatePhones = ['+855 12 345 678', '+855 96 555 1234', '+95 9 250 123 456', '+63 917 123 4567'];
+const travellerPhoneShapes = ['0812-XXXX-XXXX', '0813 XXXX XXXX', '+62 857 XXXX XXXX', '0878-XXXX-XXXX'];
+
+const fillDigits = (d: Dice, shape: string) => shape.replace(/X/g, () => String(d.int(0, 9)));
+const recruiterPhone = (d: Dice) => (d.chance(0.03) ? d.pick(syndicatePhones) : fillDigits(d, d.pick(recruiterPhoneShapes)));
+const employerName = (d: Dice) =>
+  d.chance(0.03) ? d.pick(syndicateEmployers) : `${d.pick(employerWords.first)} ${d.pick(employerWords.second)} ${d.int(1, 99)} ${d.pick(employerWords.suffix)}`;
 
 const salaryFor = (d: Dice, currency: string): number => {
   const usd = d.pick([300, 450, 600, 800, 1000, 1200, 1500, 2500]);
@@ -118,7 +130,7 @@ function person(d: Dice) {
     sex: d.pick(['M', 'F'] as const),
     provinceOfOrigin: d.pick(provinces),
     ...(d.chance(0.5) ? { regencyOfOrigin: d.pick(regencies) } : {}),
-    ...(d.chance(0.6) ? { phone: d.pick(travellerPhones) } : {}),
+    ...(d.chance(0.6) ? { phone: fillDigits(d, d.pick(travellerPhoneShapes)) } : {}),
   };
 }
 
@@ -134,13 +146,13 @@ function employment(d: Dice, lureish: boolean) {
     hasJobOffer,
     ...(d.chance(0.9) ? { jobTitle: title } : {}),
     ...(phrases.length > 0 ? { jobDescription: `Kerja sebagai ${title.toLowerCase()}, ${phrases.join(', ')}` } : {}),
-    ...(d.chance(0.8) ? { employerName: d.pick(employers) } : {}),
+    ...(d.chance(0.8) ? { employerName: employerName(d) } : {}),
     ...(d.chance(0.7) ? { employerCountry: dest.country.toLowerCase() } : {}),
     ...(d.chance(0.6) ? { employerCity: d.pick(dest.cities) } : {}),
     ...(d.chance(0.7) ? { offeredMonthlySalary: salaryFor(d, currency), salaryCurrency: currency } : {}),
     ...(d.chance(0.85) ? { recruitedVia: procedural ? 'placement_agency' : d.pick(recruitmentChannels) } : {}),
     ...(d.chance(0.5) ? { recruiterName: `Bang ${d.pick(firstNames)}` } : {}),
-    ...(d.chance(0.5) ? { recruiterPhone: d.pick(recruiterPhones) } : {}),
+    ...(d.chance(0.5) ? { recruiterPhone: recruiterPhone(d) } : {}),
     ...(procedural ? { placementAgencyName: d.pick(agencies), placementAgencyLicence: `KEP.${d.int(100, 999)}/PPTKIS/${d.int(2018, 2025)}` } : {}),
     ...(procedural && d.chance(0.9) ? { idPmiNumber: `PMI-2026-${d.digits(7)}` } : {}),
     ...(d.chance(0.7) ? { hasPlacementAgreement: procedural || d.chance(0.2) } : {}),
@@ -178,7 +190,7 @@ export function departureBody(d: Dice): DepartureCheckInput {
     },
     purpose: { declaredPurpose: d.pick(declaredPurposes), visaType },
     ...(d.chance(0.75) ? { employment: employment(d, lureish) } : {}),
-    ...(d.chance(0.2) ? { sponsor: { name: `Pak ${d.pick(lastNames)}`, ...(d.chance(0.5) ? { phone: d.pick(recruiterPhones) } : {}) } } : {}),
+    ...(d.chance(0.2) ? { sponsor: { name: `Pak ${d.pick(lastNames)}`, ...(d.chance(0.5) ? { phone: recruiterPhone(d) } : {}) } } : {}),
     ...(d.chance(0.1) ? { officerNotes: 'Penumpang gugup, ditemani dua orang yang membawa paspornya.' } : {}),
   };
   const obs = observations(d);

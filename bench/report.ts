@@ -66,7 +66,7 @@ export function renderTable(machine: MachineFacts, results: SectionResult[], loa
     r.rows.forEach((row, i) => lines.push([i === 0 ? r.section : '', row.measure, row.value, row.goal ?? '', status(row), row.note ?? '']));
     for (const failure of r.failures) lines.push(['', 'FAILURE', failure, '', 'FAILED', '']);
   }
-  const widths = header.map((h, i) => Math.min(i === 5 ? 70 : 60, Math.max(h.length, ...lines.map((l) => l[i]!.length))));
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   const facts = [
