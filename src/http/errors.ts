@@ -77,9 +77,16 @@ function fromBodyParser(err: BodyParserError): HttpError | null {
     case 'request.aborted':
       return new HttpError(400, 'REQUEST_ABORTED', 'Request was aborted by the client');
     default:
+      // Other client errors from the body reader (a body claiming gzip or br that is not) carry a
+      // 4xx status meant for the client: keep it, in the error format, rather than answer 500.
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500 && err.expose !== false) {
+        return new HttpError(err.status, CLIENT_ERROR_CODES[err.status] ?? 'BAD_REQUEST', err.status === 400 ? 'Request body could not be read' : err.message);
+      }
       return null;
   }
 }
+
+const CLIENT_ERROR_CODES: Record<number, string> = { 400: 'MALFORMED_BODY', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /** Postgres error classes that mean "the database is not reachable right now", not "your request is bad". */
 const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);

@@ -1,0 +1,631 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import type { Role } from '../../src/auth/schema';
+import { loadConfig } from '../../src/config';
+import type { RootDatabase } from '../../src/db/client';
+import type { JobRunner } from '../../src/jobs';
+import { createLogger } from '../../src/logger';
+import type { Screener } from '../../src/screening/screener';
+import { recordPostponement } from '../../src/postponements/record';
+import { japanHoliday, passportForWorkInCambodia } from '../applications/payloads';
+import { insertFlaggedApplication } from '../support/fixtures';
+import { bearer, type TestContext } from '../support/harness';
+import { registeredRoutes } from '../support/routes';
+
+/**
+ * The one table of every endpoint the app registers: who may call it from which office, with the
+ * status each caller gets, and how to build a request that is valid for that caller (so a refusal
+ * can only be the authorisation speaking). The authorisation matrix and the malformed-input suite
+ * both run from it, and both fail when the app registers a route that has no row here.
+ *
+ * A new endpoint needs a row: method and path exactly as registered, `expect` in the column order
+ * below, and `request` when it needs an id, a body or state (a claimed case, a pending approval).
+ */
+
+/** Column order of `expect`. "own" is the office the row's resource belongs to, "other" another office of the same kind. */
+export const callerColumns = [
+  'officer@own',
+  'officer@other',
+  'passport_officer@own',
+  'passport_officer@other',
+  'supervisor@own',
+  'supervisor@other',
+  'supervisor@HQ',
+  'admin@own',
+  'admin@other',
+  'admin@HQ',
+  'anonymous',
+] as const;
+export type CallerColumn = (typeof callerColumns)[number];
+export type Statuses = readonly [number, number, number, number, number, number, number, number, number, number, number];
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface Caller {
+  column: CallerColumn;
+  role: Role | null;
+  officeCode: string | null;
+  userId: string | null;
+  token: string | null;
+}
+
+export interface BuiltRequest {
+  path: string;
+  /** A JSON body, or a string sent with `contentType`. */
+  body?: unknown;
+  contentType?: string;
+  /** Call as this token instead of the caller's (a fresh user of the same role and office). */
+  token?: string;
+}
+
+/** What a write endpoint accepts, for the malformed-input suite. */
+export type BodyKind = 'json' | 'none' | 'csv' | 'ndjson';
+
+export interface Endpoint {
+  method: Method;
+  path: string;
+  /** The office the resource belongs to; "other" callers sit in `otherOffice[home]`. */
+  home?: OfficeCode;
+  body?: BodyKind;
+  request?: (fx: Fixtures, caller: Caller) => Promise<BuiltRequest>;
+  expect: Statuses;
+}
+
+export type OfficeCode = 'TPI-CGK' | 'KANIM-KARAWANG';
+export const otherOffice: Record<OfficeCode, string> = { 'TPI-CGK': 'TPI-DPS', 'KANIM-KARAWANG': 'KANIM-JAKSEL' };
+const callerOffices = ['TPI-CGK', 'TPI-DPS', 'KANIM-KARAWANG', 'KANIM-JAKSEL'] as const;
+const roles: Role[] = ['officer', 'passport_officer', 'supervisor', 'admin'];
+
+export const routeKey = (method: string, routePath: string) => `${method.toUpperCase()} ${routePath}`;
+
+/**
+ * The routes this build registers, read when the test file is loaded (before any database exists)
+ * from an app wired with stand-ins: routers are built eagerly and touch nothing while being built.
+ * Rows for routes this build does not register (another component not merged yet) are skipped;
+ * routes without a row always fail, against the fully wired app.
+ */
+export function routesOfThisBuild(): Set<string> | null {
+  try {
+    const app = createApp({
+      config: loadConfig({ NODE_ENV: 'test' }),
+      db: {} as RootDatabase,
+      jobs: { kind: 'in-process', healthy: async () => true } as unknown as JobRunner,
+      logger: createLogger('silent'),
+      screener: {} as Screener,
+    });
+    return new Set(registeredRoutes(app).map((route) => routeKey(route.method, route.path)));
+  } catch {
+    return null;
+  }
+}
+
+const unique = () => randomBytes(4).toString('hex');
+const tomorrowInJakarta = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
+
+/** Users in every office a row can need, and builders of fresh resources for each request. */
+export class Fixtures {
+  private readonly users = new Map<string, { id: string; token: string }>();
+  private cached = new Map<string, Promise<unknown>>();
+
+  constructor(readonly ctx: TestContext) {}
+
+  async setUp(): Promise<void> {
+    for (const officeCode of callerOffices) {
+      for (const role of roles) this.users.set(`${role}@${officeCode}`, await this.ctx.userFor(role, officeCode));
+    }
+    for (const role of ['supervisor', 'admin'] as const) this.users.set(`${role}@HQ`, await this.ctx.userFor(role, 'HQ'));
+  }
+
+  user(role: Role, officeCode: string): { id: string; token: string } {
+    const found = this.users.get(`${role}@${officeCode}`);
+    if (!found) throw new Error(`no fixture user ${role}@${officeCode}`);
+    return found;
+  }
+
+  callers(home: OfficeCode): Caller[] {
+    return callerColumns.map((column) => {
+      if (column === 'anonymous') return { column, role: null, officeCode: null, userId: null, token: null };
+      const [role, where] = column.split('@') as [Role, 'own' | 'other' | 'HQ'];
+      const officeCode = where === 'own' ? home : where === 'other' ? otherOffice[home] : 'HQ';
+      const { id, token } = this.user(role, officeCode);
+      return { column, role, officeCode, userId: id, token };
+    });
+  }
+
+  /** Something built once per fixture set (a webhook to read, a backtest to fetch). */
+  once<T>(key: string, build: () => Promise<T>): Promise<T> {
+    if (!this.cached.has(key)) this.cached.set(key, build());
+    return this.cached.get(key) as Promise<T>;
+  }
+
+  private api(method: Method, routePath: string, token: string) {
+    return request(this.ctx.app)[method](routePath).set(bearer(token));
+  }
+
+  private async expectOk<T = Record<string, unknown>>(res: request.Response, what: string): Promise<T> {
+    if (res.status >= 300) throw new Error(`fixture ${what} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as T;
+  }
+
+  async application(officeCode: string): Promise<string> {
+    return (await insertFlaggedApplication(this.ctx.database.db, { officeCode, outcome: 'CLEAR' })).applicationId;
+  }
+
+  async openCase(officeCode: string): Promise<string> {
+    const { caseRow } = await insertFlaggedApplication(this.ctx.database.db, { officeCode });
+    return caseRow!.id;
+  }
+
+  async claimedCase(officeCode: string, claimant: string): Promise<string> {
+    const id = await this.openCase(officeCode);
+    await this.ctx.database.pool.query(
+      "UPDATE cases SET state = 'claimed', claimed_by = $2, claimed_at = now(), lease_expires_at = now() + interval '15 minutes' WHERE id = $1",
+      [id, claimant],
+    );
+    return id;
+  }
+
+  /** A postponement decided by an officer of the office, waiting for a second person's approval. */
+  async pendingApproval(officeCode: string): Promise<string> {
+    const id = await this.openCase(officeCode);
+    await this.ctx.database.pool.query(
+      `UPDATE cases SET state = 'pending_approval', action = 'postpone', reason_code = 'incomplete_documents',
+         note = 'Bring the employment contract.', postponement_deadline = current_date + 30, decided_by = $2, decided_at = now()
+       WHERE id = $1`,
+      [id, this.user('officer', officeCode).id],
+    );
+    return id;
+  }
+
+  async postponement(officeCode: string): Promise<string> {
+    const row = await recordPostponement(
+      this.ctx.database.db,
+      {
+        kind: 'departure',
+        applicationId: null,
+        caseId: null,
+        officeCode,
+        destinationCountry: 'KH',
+        reasonCode: 'incomplete_documents',
+        note: 'Bring the employment contract.',
+        deadline: null,
+        decidedBy: this.user('officer', officeCode).id,
+      },
+      null,
+      null,
+    );
+    return row.id;
+  }
+
+  async batch(officeCode: string): Promise<string> {
+    const res = await this.api('post', '/api/v1/batches', this.user('officer', officeCode).token)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(`${JSON.stringify(japanHoliday())}\n`);
+    return (await this.expectOk<{ id: string }>(res, 'batch')).id;
+  }
+
+  async webhook(): Promise<string> {
+    const res = await this.api('post', '/api/v1/webhooks', this.user('admin', 'HQ').token).send({ url: `https://receiver.example/${unique()}`, active: false });
+    return (await this.expectOk<{ id: string }>(res, 'webhook')).id;
+  }
+
+  /** A delivery that used up its attempts, as the dispatcher leaves one. */
+  async deadLetter(): Promise<string> {
+    const subscription = await this.webhook();
+    const { rows: audit } = await this.ctx.database.pool.query("SELECT max(id) AS id FROM audit_log");
+    const { rows: events } = await this.ctx.database.pool.query(
+      "INSERT INTO webhook_events (audit_id, action, type, payload) VALUES ($1, 'case.decided', 'case.decided', '{}') RETURNING id",
+      [Number(audit[0].id) * 1000 + Math.floor(Math.random() * 1000)],
+    );
+    const { rows } = await this.ctx.database.pool.query(
+      "INSERT INTO webhook_deliveries (event_id, subscription_id, state, attempts, dead_at, last_error) VALUES ($1, $2, 'dead', 8, now(), 'fixture') RETURNING id",
+      [events[0].id, subscription],
+    );
+    return rows[0].id as string;
+  }
+
+  async watchlistEntry(): Promise<string> {
+    const res = await this.api('post', '/api/v1/watchlists/entries', this.user('admin', 'HQ').token).send({
+      list: 'agency',
+      name: `PT Fixture ${unique()}`,
+      source: 'Polri referral',
+    });
+    return (await this.expectOk<{ id: string }>(res, 'watchlist entry')).id;
+  }
+
+  backtest(): Promise<string> {
+    return this.once('backtest', async () => {
+      const res = await this.api('post', '/api/v1/rulesets/active/backtest', this.user('admin', 'HQ').token).send({ from: '2020-01-01', to: '2030-01-01' });
+      return (await this.expectOk<{ id: string }>(res, 'backtest')).id;
+    });
+  }
+
+  rescreen(officeCode: string): Promise<string> {
+    return this.once(`rescreen@${officeCode}`, async () => {
+      const res = await this.api('post', '/api/v1/rulesets/active/rescreen', this.user('supervisor', officeCode).token).send({});
+      return (await this.expectOk<{ id: string }>(res, 'rescreen')).id;
+    });
+  }
+
+  /** The active rule set's files, as an admin would upload them again. */
+  activeRuleSetFiles(): Promise<Record<string, string>> {
+    return this.once('active-files', async () => {
+      const res = await this.api('get', '/api/v1/rulesets/active', this.user('admin', 'HQ').token);
+      return (await this.expectOk<{ files: Record<string, string> }>(res, 'active rule set')).files;
+    });
+  }
+
+  /** An application received through the API, so it can be replayed. */
+  submittedApplication(): Promise<string> {
+    return this.once('submitted', async () => {
+      const res = await this.api('post', '/api/v1/departure-checks', this.user('officer', 'TPI-CGK').token).send(japanHoliday());
+      return (await this.expectOk<{ id: string }>(res, 'departure check')).id;
+    });
+  }
+
+  /** A fresh user of the caller's role and office, for requests that change the caller themselves. */
+  async freshUser(caller: Caller) {
+    return this.ctx.userFor(caller.role ?? 'officer', caller.officeCode ?? 'TPI-CGK');
+  }
+}
+
+const claimantOrOfficer = (fx: Fixtures, caller: Caller, home: string) => caller.userId ?? fx.user('officer', home).id;
+
+// Columns:            officer      passport     supervisor        admin           anon
+//                     own  other   own  other   own  other  HQ    own  other  HQ
+const anyone = (ok: number): Statuses => [ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, 401];
+const everyone = (ok: number): Statuses => [ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok];
+const supervisorsAndAdmins = (ok: number): Statuses => [403, 403, 403, 403, ok, ok, ok, ok, ok, ok, 401];
+const adminsOnly = (ok: number): Statuses => [403, 403, 403, 403, 403, 403, 403, ok, ok, ok, 401];
+/** Any signed-in caller, limited to the resource's office (headquarters sees every office). */
+const anyoneInOffice = (ok: number): Statuses => [ok, 404, ok, 404, ok, 404, ok, ok, 404, ok, 401];
+
+export const endpoints: Endpoint[] = [
+  // Operations and documentation: public.
+  { method: 'get', path: '/healthz', expect: everyone(200) },
+  { method: 'get', path: '/readyz', expect: everyone(200) },
+  { method: 'get', path: '/metrics', expect: everyone(200) },
+  { method: 'get', path: '/api/openapi.json', expect: everyone(200) },
+  { method: 'get', path: '/api/docs', expect: everyone(200) },
+  { method: 'get', path: '/api/docs/init.js', expect: everyone(200) },
+  { method: 'get', path: '/console/', expect: everyone(200) },
+  { method: 'get', path: '/console/reference.json', expect: everyone(200) },
+
+  // Accounts.
+  {
+    method: 'post',
+    path: '/api/v1/auth/login',
+    body: 'json',
+    request: async (fx, caller) => {
+      const user = await fx.freshUser(caller);
+      return { path: '/api/v1/auth/login', body: { username: user.username, password: user.password } };
+    },
+    expect: everyone(200),
+  },
+  { method: 'get', path: '/api/v1/me', expect: anyone(200) },
+  {
+    method: 'post',
+    path: '/api/v1/auth/password',
+    body: 'json',
+    request: async (fx, caller) => {
+      const user = await fx.freshUser(caller);
+      return { path: '/api/v1/auth/password', token: caller.token ? user.token : undefined, body: { currentPassword: user.password, newPassword: `new-password-${unique()}` } };
+    },
+    expect: anyone(204),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users',
+    body: 'json',
+    request: async () => ({
+      path: '/api/v1/users',
+      body: { username: `matrix.${unique()}`, displayName: 'Matrix User', password: 'a-long-password-1', role: 'officer', officeCode: 'TPI-CGK' },
+    }),
+    expect: adminsOnly(201),
+  },
+
+  // Offices.
+  { method: 'get', path: '/api/v1/offices/', expect: anyone(200) },
+  {
+    method: 'patch',
+    path: '/api/v1/offices/:code',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/offices/TPI-CGK', body: { passportSlaHours: 72 } }),
+    expect: adminsOnly(200),
+  },
+
+  // Intake: departure checks come from checkpoints, passport applications from passport offices.
+  {
+    method: 'post',
+    path: '/api/v1/departure-checks',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/departure-checks', body: japanHoliday() }),
+    expect: [201, 201, 403, 403, 201, 201, 422, 403, 403, 403, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/passport-applications',
+    home: 'KANIM-KARAWANG',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/passport-applications', body: passportForWorkInCambodia() }),
+    expect: [403, 403, 201, 201, 201, 201, 422, 403, 403, 403, 401],
+  },
+  { method: 'get', path: '/api/v1/applications', expect: anyone(200) },
+  {
+    method: 'get',
+    path: '/api/v1/applications/:id',
+    request: async (fx) => ({ path: `/api/v1/applications/${await fx.application('TPI-CGK')}` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/applications/:id/replay',
+    request: async (fx) => ({ path: `/api/v1/applications/${await fx.submittedApplication()}/replay` }),
+    expect: [403, 403, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/links/:applicationId',
+    request: async (fx) => ({ path: `/api/v1/links/${await fx.application('TPI-CGK')}` }),
+    expect: anyoneInOffice(200),
+  },
+
+  // Batches: an upload is screened as the uploader's office's kind of application.
+  {
+    method: 'post',
+    path: '/api/v1/batches',
+    body: 'ndjson',
+    request: async () => ({ path: '/api/v1/batches', contentType: 'application/x-ndjson', body: `${JSON.stringify(japanHoliday())}\n` }),
+    expect: [202, 202, 403, 403, 202, 202, 422, 403, 403, 403, 401],
+  },
+  { method: 'get', path: '/api/v1/batches', expect: anyone(200) },
+  {
+    method: 'get',
+    path: '/api/v1/batches/:id',
+    request: async (fx) => ({ path: `/api/v1/batches/${await fx.once('batch', () => fx.batch('TPI-CGK'))}` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/batches/:id/results.csv',
+    request: async (fx) => ({ path: `/api/v1/batches/${await fx.once('batch', () => fx.batch('TPI-CGK'))}/results.csv` }),
+    expect: anyoneInOffice(200),
+  },
+
+  // Webhooks: admins, in any office.
+  {
+    method: 'post',
+    path: '/api/v1/webhooks',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/webhooks', body: { url: `https://receiver.example/${unique()}`, active: false } }),
+    expect: adminsOnly(201),
+  },
+  { method: 'get', path: '/api/v1/webhooks', expect: adminsOnly(200) },
+  { method: 'get', path: '/api/v1/webhooks/dead-letters', expect: adminsOnly(200) },
+  {
+    method: 'post',
+    path: '/api/v1/webhooks/dead-letters/:id/retry',
+    body: 'none',
+    request: async (fx) => ({ path: `/api/v1/webhooks/dead-letters/${await fx.deadLetter()}/retry` }),
+    expect: adminsOnly(202),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/webhooks/:id',
+    request: async (fx) => ({ path: `/api/v1/webhooks/${await fx.once('webhook', () => fx.webhook())}` }),
+    expect: adminsOnly(200),
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/webhooks/:id',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}`, body: { description: 'matrix' } }),
+    expect: adminsOnly(200),
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/webhooks/:id',
+    body: 'none',
+    request: async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}` }),
+    expect: adminsOnly(204),
+  },
+
+  // Review queue. Officers of either kind and supervisors review; supervisors and admins run the queue.
+  {
+    method: 'post',
+    path: '/api/v1/cases/next',
+    body: 'none',
+    request: async (fx, caller) => {
+      if (caller.officeCode && caller.officeCode !== 'HQ') await fx.openCase(caller.officeCode);
+      return { path: '/api/v1/cases/next' };
+    },
+    // Each caller takes from their own office's queue; headquarters has none.
+    expect: [200, 200, 200, 200, 200, 200, 204, 403, 403, 403, 401],
+  },
+  { method: 'get', path: '/api/v1/cases', expect: supervisorsAndAdmins(200) },
+  {
+    method: 'get',
+    path: '/api/v1/cases/:id',
+    request: async (fx) => ({ path: `/api/v1/cases/${await fx.openCase('TPI-CGK')}` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/claim',
+    body: 'none',
+    request: async (fx) => ({ path: `/api/v1/cases/${await fx.openCase('TPI-CGK')}/claim` }),
+    expect: [200, 404, 200, 404, 200, 404, 200, 403, 403, 403, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/release',
+    body: 'none',
+    // Claimed by the caller (an admin cannot claim: by an officer of the office; admins release for the queue).
+    request: async (fx, caller) => ({ path: `/api/v1/cases/${await fx.claimedCase('TPI-CGK', caller.role === 'admin' ? fx.user('officer', 'TPI-CGK').id : claimantOrOfficer(fx, caller, 'TPI-CGK'))}/release` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/renew',
+    body: 'none',
+    request: async (fx, caller) => ({ path: `/api/v1/cases/${await fx.claimedCase('TPI-CGK', claimantOrOfficer(fx, caller, 'TPI-CGK'))}/renew` }),
+    expect: [200, 404, 200, 404, 200, 404, 200, 403, 403, 403, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/decision',
+    body: 'json',
+    request: async (fx, caller) => ({
+      path: `/api/v1/cases/${await fx.claimedCase('TPI-CGK', claimantOrOfficer(fx, caller, 'TPI-CGK'))}/decision`,
+      body: { action: 'clear', reasonCode: 'documents_verified' },
+    }),
+    expect: [200, 404, 200, 404, 200, 404, 200, 403, 403, 403, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/approval',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/cases/${await fx.pendingApproval('TPI-CGK')}/approval`, body: { approve: true } }),
+    // Admins approve only from headquarters; in an office it is a supervisor's call.
+    expect: [403, 403, 403, 403, 200, 404, 200, 403, 403, 200, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/assign',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/cases/${await fx.openCase('TPI-CGK')}/assign`, body: { userId: fx.user('officer', 'TPI-CGK').id } }),
+    expect: [403, 403, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  { method: 'get', path: '/api/v1/queue/stats', expect: supervisorsAndAdmins(200) },
+
+  // Rule sets: supervisors and admins read, admins change; re-screens are per office.
+  { method: 'get', path: '/api/v1/rulesets', expect: supervisorsAndAdmins(200) },
+  { method: 'get', path: '/api/v1/rulesets/:version', request: async () => ({ path: '/api/v1/rulesets/active' }), expect: supervisorsAndAdmins(200) },
+  {
+    method: 'post',
+    path: '/api/v1/rulesets',
+    body: 'json',
+    // The active set is already stored, so uploading it again is a 200 that changes nothing.
+    request: async (fx) => ({ path: '/api/v1/rulesets', body: { files: await fx.activeRuleSetFiles() } }),
+    expect: adminsOnly(200),
+  },
+  // The active version cannot be published again nor (with nothing before it) rolled back: 409 once the role is allowed.
+  { method: 'post', path: '/api/v1/rulesets/:version/publish', body: 'none', request: async () => ({ path: '/api/v1/rulesets/active/publish' }), expect: adminsOnly(409) },
+  { method: 'post', path: '/api/v1/rulesets/:version/rollback', body: 'none', request: async () => ({ path: '/api/v1/rulesets/active/rollback' }), expect: adminsOnly(409) },
+  {
+    method: 'post',
+    path: '/api/v1/rulesets/:version/backtest',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/rulesets/active/backtest', body: { from: '2020-01-01', to: '2030-01-01' } }),
+    expect: adminsOnly(201),
+  },
+  { method: 'get', path: '/api/v1/rulesets/:version/backtests', request: async () => ({ path: '/api/v1/rulesets/active/backtests' }), expect: supervisorsAndAdmins(200) },
+  {
+    method: 'get',
+    path: '/api/v1/rulesets/:version/backtests/:id',
+    request: async (fx) => ({ path: `/api/v1/rulesets/active/backtests/${await fx.backtest()}` }),
+    expect: supervisorsAndAdmins(200),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rulesets/:version/fairness',
+    request: async (fx) => {
+      await fx.backtest();
+      return { path: '/api/v1/rulesets/active/fairness' };
+    },
+    expect: supervisorsAndAdmins(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/rulesets/:version/rescreen',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/rulesets/active/rescreen', body: { kind: 'passport' } }),
+    expect: supervisorsAndAdmins(202),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rulesets/:version/rescreens/:id',
+    request: async (fx) => ({ path: `/api/v1/rulesets/active/rescreens/${await fx.rescreen('TPI-CGK')}` }),
+    expect: [403, 403, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+
+  // Audit trail.
+  { method: 'get', path: '/api/v1/audit', expect: supervisorsAndAdmins(200) },
+  { method: 'get', path: '/api/v1/audit/verify', expect: supervisorsAndAdmins(200) },
+
+  // Postponement log: everyone reads their office's; officers and supervisors record.
+  { method: 'get', path: '/api/v1/postponements/stats', expect: anyone(200) },
+  { method: 'get', path: '/api/v1/postponements/export.csv', expect: anyone(200) },
+  { method: 'get', path: '/api/v1/postponements/', expect: anyone(200) },
+  {
+    method: 'post',
+    path: '/api/v1/postponements/',
+    body: 'json',
+    request: async () => ({
+      path: '/api/v1/postponements',
+      body: { kind: 'departure', officeCode: 'TPI-CGK', destinationCountry: 'KH', reasonCode: 'incomplete_documents', note: 'Bring the employment contract.', deadline: tomorrowInJakarta() },
+    }),
+    expect: [201, 403, 201, 403, 201, 403, 201, 403, 403, 403, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/postponements/:id',
+    request: async (fx) => ({ path: `/api/v1/postponements/${await fx.postponement('TPI-CGK')}` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/postponements/:id/follow-ups',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/postponements/${await fx.postponement('TPI-CGK')}/follow-ups`, body: { outcome: 'documents_completed' } }),
+    expect: [201, 404, 201, 404, 201, 404, 201, 403, 403, 403, 401],
+  },
+
+  // Watchlists: supervisors and admins read the lists, anyone signed in reads one entry (decisions cite them), admins change them.
+  { method: 'get', path: '/api/v1/watchlists/', expect: supervisorsAndAdmins(200) },
+  { method: 'get', path: '/api/v1/watchlists/entries', expect: supervisorsAndAdmins(200) },
+  {
+    method: 'post',
+    path: '/api/v1/watchlists/entries',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/watchlists/entries', body: { list: 'agency', name: `PT Matrix ${unique()}`, source: 'Polri referral' } }),
+    expect: adminsOnly(201),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/watchlists/entries/:id',
+    request: async (fx) => ({ path: `/api/v1/watchlists/entries/${await fx.once('entry', () => fx.watchlistEntry())}` }),
+    expect: anyone(200),
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/watchlists/entries/:id',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/watchlists/entries/${await fx.watchlistEntry()}`, body: { note: 'checked again' } }),
+    expect: adminsOnly(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/watchlists/entries/:id/revoke',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/watchlists/entries/${await fx.watchlistEntry()}/revoke`, body: { reason: 'referral withdrawn' } }),
+    expect: adminsOnly(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/watchlists/import',
+    body: 'csv',
+    request: async () => ({ path: '/api/v1/watchlists/import?dryRun=true', contentType: 'text/csv', body: `list,name,source\nagency,PT Import ${unique()},Polri referral\n` }),
+    expect: adminsOnly(200),
+  },
+];
+
+/** Sends one built request as a caller. */
+export function send(ctx: TestContext, endpoint: Endpoint, caller: Caller, built: BuiltRequest) {
+  let req = request(ctx.app)[endpoint.method](built.path);
+  const token = built.token ?? caller.token;
+  if (token) req = req.set(bearer(token));
+  if (built.contentType) req = req.set('Content-Type', built.contentType);
+  return built.body === undefined ? req : req.send(built.body as object);
+}
