@@ -10,7 +10,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildDir, compiled, repoRoot, resultsDir } from './paths';
-import { profilesDir, profilingEnabled } from './profile';
+import { printHotSpots, profilesDir, profilingEnabled, summariseProfile } from './profile';
 
 /** The rule set every section measures: RULES_DIR as the service reads it, by default rules/default. */
 export const rulesDir = () => process.env.RULES_DIR ?? 'rules/default';
@@ -33,6 +33,11 @@ export interface ServiceProcess {
   env: Record<string, string>;
   logFile: string;
   memory(): Promise<{ rssBytes: number; maxRssBytes: number; heapUsedBytes: number }>;
+  /**
+   * With BENCH_CPU_PROF=1, profiles the process while `work` runs and prints its hot spots
+   * (bench/results/profiles/<name>.cpuprofile); otherwise just runs `work`.
+   */
+  profile<T>(name: string, work: () => Promise<T>): Promise<T>;
   stop(): Promise<number | null>;
 }
 
@@ -68,7 +73,6 @@ async function spawnService(entry: 'main' | 'worker', options: ServiceOptions, e
   const nodeArgs = compiled
     ? ['--require', join(buildDir, 'bench', 'noop-endpoint.js'), join(buildDir, 'src', `${entry}.js`)]
     : ['--require', 'tsx/cjs', '--require', './bench/noop-endpoint.ts', `src/${entry}.ts`];
-  if (profilingEnabled()) nodeArgs.unshift('--cpu-prof', `--cpu-prof-dir=${profilesDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
   // Only what the service needs: its settings come from `env`, nothing else leaks in (no REDIS_URL unless given).
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => ['PATH', 'HOME', 'LANG', 'TZ'].includes(key))) as Record<string, string>;
   const child: ChildProcess = spawn(process.execPath, nodeArgs, { cwd: repoRoot, env: { ...inherited, ...env }, stdio: ['ignore', log, log, 'ipc'] });
@@ -86,8 +90,33 @@ async function spawnService(entry: 'main' | 'worker', options: ServiceOptions, e
     void exit.then((code) => fail(new Error(`${options.name} exited (${code}) before it started; see ${logFile}`)));
   });
 
+  const ask = (message: object, reply: string) =>
+    new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`${options.name} did not answer ${reply}`)), 30_000);
+      const onMessage = (m: { type?: string }) => {
+        if (m?.type !== reply) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        done();
+      };
+      child.on('message', onMessage);
+      child.send(message);
+    });
+
   const service: ServiceProcess = {
     pid: child.pid!,
+    async profile(name, work) {
+      if (!profilingEnabled()) return work();
+      mkdirSync(profilesDir, { recursive: true });
+      const file = join(profilesDir, `${name}.cpuprofile`);
+      await ask({ type: 'profile-start' }, 'profile-started');
+      try {
+        return await work();
+      } finally {
+        await ask({ type: 'profile-stop', file }, 'profile-stopped');
+        printHotSpots(`${name} (pid ${child.pid}) -> bench/results/profiles/${name}.cpuprofile`, summariseProfile(file, 20));
+      }
+    },
     env,
     logFile,
     memory: () =>

@@ -182,7 +182,8 @@ export async function runBatchBench(options: BenchOptions): Promise<SectionResul
     const results: SizeResult[] = [];
     for (const size of sizes) {
       console.log(`  batch of ${fmt.int(size)} departure checks (JSON lines) through POST /api/v1/batches...`);
-      const result = await runSize(api, officer!, database, size, failures);
+      const measure = () => runSize(api!, officer!, database, size, failures);
+      const result = await api.profile(`batch-${size}-api`, () => (worker ? worker.profile(`batch-${size}-worker`, measure) : measure()));
       if (result === 'missing') {
         console.log(`    ${NOT_AVAILABLE} (POST /api/v1/batches answered 404)`);
         return { section: 'batch', rows: [{ measure: 'batch pipeline', value: NOT_AVAILABLE, met: null }], figures: { available: false }, failures };

@@ -11,10 +11,8 @@ import { startApiProcess, type ApiProcess } from './api-process';
 import { createBenchDatabase } from './databases';
 import { departureBodies } from './generator';
 import type { BenchOptions } from './options';
-import { printHotSpots, profilesDir, profilingEnabled, summariseProfile } from './profile';
 import { fmt, type SectionResult } from './report';
 import { createBenchUsers } from './users';
-import { join } from 'node:path';
 
 const CONNECTIONS = 64;
 const CHECKPOINTS = ['TPI-CGK', 'TPI-DPS', 'TPI-SUB', 'TPI-KNO', 'TPI-YIA', 'TPI-BTC', 'TPI-SKP', 'TPI-DUM'];
@@ -102,10 +100,10 @@ export async function runHttpBench(options: BenchOptions): Promise<SectionResult
     const rssBefore = await api.memory();
 
     console.log(`  POST /api/v1/departure-checks, ${CONNECTIONS} connections, ${seconds} s...`);
-    const real = await load(`${api.url}/api/v1/departure-checks`, seconds, bodies, tokens);
+    const real = await api.profile('http-api-departure-checks', () => load(`${api!.url}/api/v1/departure-checks`, seconds, bodies, tokens));
     console.log(`    ${fmt.rate(real.requestsPerSecond)}, p50 ${fmt.ms(real.p50)}, p99 ${fmt.ms(real.p99)}, non-2xx ${real.non2xx}, errors ${real.errors}`);
     console.log(`  POST /noop (same process), ${CONNECTIONS} connections, ${seconds} s...`);
-    const noop = await load(`${api.noopUrl}/noop`, seconds, bodies, tokens);
+    const noop = await api.profile('http-api-noop', () => load(`${api!.noopUrl}/noop`, seconds, bodies, tokens));
     console.log(`    ${fmt.rate(noop.requestsPerSecond)}, p50 ${fmt.ms(noop.p50)}, p99 ${fmt.ms(noop.p99)}`);
     const memory = await api.memory();
 
@@ -125,9 +123,6 @@ export async function runHttpBench(options: BenchOptions): Promise<SectionResult
     if (errorsTotal > 0) failures.push(`HTTP errors under load: ${JSON.stringify(real.statusCodes)}, ${real.errors} connection errors, ${real.timeouts} timeouts`);
 
     const code = await api.stop();
-    if (profilingEnabled()) {
-      printHotSpots('API process (whole run)', summariseProfile(join(profilesDir, 'http-api.cpuprofile'), 20));
-    }
     api = undefined;
     if (code !== 0) failures.push(`API process exited with ${code} on SIGTERM`);
 

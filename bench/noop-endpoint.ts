@@ -1,8 +1,11 @@
 /**
  * Preloaded (node --require) into the real API and worker processes (src/main.ts, src/worker.ts) by
- * the benchmarks: answers the parent's requests for this process's memory figures over IPC and, in
- * the API process, serves a no-op express JSON endpoint from the same process, for the HTTP ratio.
+ * the benchmarks: answers the parent's requests over IPC (this process's memory figures; a CPU profile
+ * of exactly the measured window) and, in the API process, serves a no-op express JSON endpoint from
+ * the same process, for the HTTP ratio.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import express from 'express';
 
 const send = (message: unknown) => process.send?.(message);
@@ -25,9 +28,31 @@ function startNoopEndpoint(): void {
 if (process.env.BENCH_NOOP_ENDPOINT === '1') startNoopEndpoint();
 else send({ type: 'preload-ready', noopPort: 0 });
 
-process.on('message', (message: { type?: string }) => {
+let profiler: Session | undefined;
+
+async function startProfile(): Promise<void> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+  await profiler.post('Profiler.start');
+}
+
+async function stopProfile(file: string): Promise<void> {
+  if (!profiler) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = undefined;
+  writeFileSync(file, JSON.stringify(profile));
+}
+
+process.on('message', (message: { type?: string; file?: string }) => {
   if (message?.type === 'stats') {
     send({ type: 'stats', memory: process.memoryUsage(), maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+  } else if (message?.type === 'profile-start') {
+    void startProfile().then(() => send({ type: 'profile-started' }));
+  } else if (message?.type === 'profile-stop' && message.file) {
+    void stopProfile(message.file).then(() => send({ type: 'profile-stopped' }));
   }
 });
 // The IPC channel must not keep the process alive after its own shutdown.

@@ -127,7 +127,7 @@ export async function runQueueBench(options: BenchOptions): Promise<SectionResul
     await insertOpenCases(database, count);
     console.log(`    ${fmt.s((performance.now() - insertStarted) / 1000)}; ${CLAIMERS} officers draining through POST /api/v1/cases/next...`);
 
-    const result = await drain(api, officers, maxSeconds);
+    const result = await api.profile('queue-api', () => drain(api!, officers, maxSeconds));
     const memory = await api.memory();
     await api.stop();
     api = undefined;
