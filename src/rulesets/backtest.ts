@@ -19,6 +19,8 @@ export const BACKTEST_JOB = 'rulesets.backtest';
 export const INLINE_LIMIT = 2_000;
 const PAGE_SIZE = 500;
 export const SAMPLES_PER_TRANSITION = 10;
+/** Applications whose context is resolved at once (each holds a pooled connection while it does). */
+const CONTEXT_CONCURRENCY = 4;
 
 export const outcomes: readonly Outcome[] = ['CLEAR', 'REVIEW', 'POSTPONE_RECOMMENDED'];
 type Counts = Record<Outcome, number>;
@@ -125,16 +127,23 @@ export async function computeBacktest(
       .orderBy(asc(applications.submittedAt), asc(applications.id))
       .limit(PAGE_SIZE);
     if (rows.length === 0) break;
-    for (const row of rows) {
+    // Context resolution is the slow part (queries per application): a few at a time, in page order.
+    const evaluated = await mapLimited(rows, CONTEXT_CONCURRENCY, async (row) => {
       const application = applicationOf(row);
-      if (!application) {
+      if (!application) return null;
+      const context = await contextFor(db, baseline, application, row);
+      const before = evaluateStored(baseline, application, row, context);
+      const after = evaluateStored(candidate, application, row, shared ? context : await contextFor(db, candidate, application, row));
+      return { application, before, after };
+    });
+    for (const [index, row] of rows.entries()) {
+      const result = evaluated[index];
+      if (!result) {
         report.unevaluable.count += 1;
         if (report.unevaluable.sampleIds.length < SAMPLES_PER_TRANSITION) report.unevaluable.sampleIds.push(row.id);
         continue;
       }
-      const context = await contextFor(db, baseline, application, row);
-      const before = evaluateStored(baseline, application, row, context);
-      const after = evaluateStored(candidate, application, row, shared ? context : await contextFor(db, candidate, application, row));
+      const { application, before, after } = result;
       report.evaluated += 1;
       report.outcomes.old[before.outcome] += 1;
       report.outcomes.new[after.outcome] += 1;
@@ -163,6 +172,20 @@ export async function computeBacktest(
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.ruleId < b.ruleId ? -1 : 1));
   report.fairness = { old: fairness.old.report(), new: fairness.new.report() };
   return report;
+}
+
+/** Maps items with at most `limit` calls in flight; results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The fairness report kept with a version: the backtest's report of that version, with its range. */
