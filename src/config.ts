@@ -58,6 +58,22 @@ const configSchema = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   /** API calls allowed per signed-in user per minute. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /** Background jobs (BullMQ): jobs one process runs at once; how long a job's lock lasts and how often stalled jobs (of a killed worker) are looked for. */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
+  /** How often jobs recorded in PostgreSQL but not yet handed to the job runner (Redis was down) are handed over. */
+  OUTBOX_SWEEP_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** Batch uploads: most rows per upload, rows per screening chunk, and seconds without progress before a batch's work is handed out again. */
+  BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+  BATCH_MAX_BYTES: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 200mb').default('200mb'),
+  BATCH_CHUNK_SIZE: z.coerce.number().int().min(1).max(2_000).default(250),
+  BATCH_STALL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+  /** Webhooks: how often new events are fanned out, attempts before a delivery is dead-lettered, first retry delay (doubling), request timeout. */
+  WEBHOOK_DISPATCH_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema> & { JWT_SECRET: string };

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { connectDatabase } from './db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded';
 import { runMigrations } from './db/migrate';
-import { createJobRunner } from './jobs';
+import { createJobRunner, jobRunnerOptionsOf } from './jobs';
 import { createLogger } from './logger';
 import { seedReferenceOffices } from './offices/reference';
 import { seedDemoUsers } from './auth/demo-users';
@@ -39,7 +39,7 @@ async function main() {
     console.table(logins);
   }
 
-  const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
+  const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger, jobRunnerOptionsOf(config));
   const deps = { config, db: database.db, jobs, logger, screener };
   await registerBackgroundJobs(deps);
   // On the embedded defaults this process also works the jobs; elsewhere run `npm run worker` too.

@@ -1,7 +1,7 @@
 import { loadConfig, ConfigError } from './config';
 import { connectDatabase } from './db/client';
 import { runMigrations } from './db/migrate';
-import { createJobRunner } from './jobs';
+import { createJobRunner, jobRunnerOptionsOf } from './jobs';
 import { createLogger } from './logger';
 import { registerBackgroundJobs } from './background';
 import { ActiveRuleSet } from './rulesets/registry';
@@ -15,7 +15,7 @@ async function main() {
   }
   const database = connectDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   await runMigrations(database.pool);
-  const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger);
+  const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger, jobRunnerOptionsOf(config));
   const screener = ActiveRuleSet.fromDirectory(config.RULES_DIR, { logger });
   await screener.start(database.db, config.DATABASE_URL);
   await registerBackgroundJobs({ config, db: database.db, jobs, logger, screener });

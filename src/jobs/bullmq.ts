@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import type { EnqueueOptions, JobHandler, JobRunner } from './runner';
+import type { EnqueueOptions, JobHandler, JobRunner, JobRunnerOptions } from './runner';
 
 const QUEUE_NAME = 'saring-jobs';
 
@@ -9,20 +9,38 @@ const QUEUE_NAME = 'saring-jobs';
 export class BullMqJobRunner implements JobRunner {
   readonly kind = 'bullmq' as const;
   private readonly handlers = new Map<string, JobHandler<unknown>>();
+  /** Schedules this process registered, put back whenever Redis comes back (a restart may have lost them). */
+  private readonly schedules = new Map<string, number>();
+  private connectedBefore = false;
   private readonly connection: Redis;
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  /** The worker's own connection: BullMQ does not close connections it was given. */
+  private workerConnection: Redis | undefined;
 
   constructor(
     redisUrl: string,
     private readonly prefix: string,
     private readonly logger: Logger,
-    private readonly concurrency = 4,
+    private readonly options: JobRunnerOptions = {},
   ) {
     // BullMQ workers block on Redis; maxRetriesPerRequest must be null for them.
     this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
     this.connection.on('error', (error) => this.logger.warn({ err: error }, 'redis connection error'));
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix });
+    this.queue.on('error', (error) => this.logger.warn({ err: error }, 'job queue error'));
+    this.connection.on('ready', () => {
+      if (this.connectedBefore) void this.restoreSchedules();
+      this.connectedBefore = true;
+    });
+  }
+
+  private async restoreSchedules(): Promise<void> {
+    for (const [name, everyMs] of this.schedules) {
+      await this.queue.upsertJobScheduler(name, { every: everyMs }, { name, data: {} }).catch((error: unknown) => {
+        this.logger.warn({ err: error, job: name }, 'could not restore a job schedule after Redis reconnected');
+      });
+    }
   }
 
   register<T>(name: string, handler: JobHandler<T>): void {
@@ -41,6 +59,7 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async repeat(name: string, everyMs: number): Promise<void> {
+    this.schedules.set(name, everyMs);
     await this.queue.upsertJobScheduler(name, { every: everyMs }, { name, data: {} });
   }
 
@@ -53,7 +72,14 @@ export class BullMqJobRunner implements JobRunner {
         if (!handler) throw new Error(`no handler registered for job ${job.name}`);
         await handler(job.data);
       },
-      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency: this.concurrency },
+      {
+        connection: (this.workerConnection = this.connection.duplicate()),
+        prefix: this.prefix,
+        concurrency: this.options.concurrency ?? 4,
+        // A killed worker's jobs are taken back after the lock lapses, found by the stalled check.
+        ...(this.options.lockDurationMs ? { lockDuration: this.options.lockDurationMs } : {}),
+        ...(this.options.stalledIntervalMs ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+      },
     );
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed'),
@@ -71,6 +97,7 @@ export class BullMqJobRunner implements JobRunner {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    this.workerConnection?.disconnect();
     this.connection.disconnect();
   }
 }

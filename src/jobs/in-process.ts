@@ -10,8 +10,14 @@ export class InProcessJobRunner implements JobRunner {
   private readonly running = new Set<Promise<void>>();
   private working = false;
   private closed = false;
+  /** Enqueued jobs running now, and the ones waiting for a free slot (at most `concurrency` run at once). */
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly concurrency = 4,
+  ) {}
 
   register<T>(name: string, handler: JobHandler<T>): void {
     this.handlers.set(name, handler as JobHandler<unknown>);
@@ -58,9 +64,20 @@ export class InProcessJobRunner implements JobRunner {
     this.timers.add(timer);
   }
 
-  private async runWithRetries<T>(name: string, data: T, options: EnqueueOptions, attempt: number): Promise<void> {
+  private async runLimited(name: string, data: unknown): Promise<void> {
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
     try {
       await this.runOnce(name, data);
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async runWithRetries<T>(name: string, data: T, options: EnqueueOptions, attempt: number): Promise<void> {
+    try {
+      await this.runLimited(name, data);
       if (options.jobId) this.pendingIds.delete(options.jobId);
     } catch (error) {
       const attempts = options.attempts ?? 1;

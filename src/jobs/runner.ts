@@ -25,3 +25,12 @@ export interface JobRunner {
   healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export interface JobRunnerOptions {
+  /** Jobs one process runs at once. */
+  concurrency?: number;
+  /** BullMQ: how long a running job's lock lasts before another worker may take it back. */
+  lockDurationMs?: number;
+  /** BullMQ: how often workers look for jobs whose lock lapsed (their worker died). */
+  stalledIntervalMs?: number;
+}
