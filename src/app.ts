@@ -13,6 +13,8 @@ import { reviewRoutes } from './review/routes';
 import { applicationRoutes } from './applications/routes';
 import { watchlistRoutes } from './watchlists/routes';
 import { linkRoutes } from './links/routes';
+import { batchRoutes } from './batches/routes';
+import { webhookRoutes } from './webhooks/routes';
 import { rulesetRoutes } from './rulesets/routes';
 import { auditRoutes } from './audit/routes';
 import type { Screener } from './screening/screener';
@@ -71,7 +73,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));
-  app.use(requireJsonBody((path) => path === '/api/v1/watchlists/import'));
+  app.use(requireJsonBody((path) => path === '/api/v1/batches' || path === '/api/v1/watchlists/import'));
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 
   app.use(healthRoutes(db, jobs));
@@ -96,6 +98,8 @@ export function createApp(deps: AppDependencies): Express {
   api.use(accountRoutes(db));
   api.use('/offices', officeRoutes(db));
   api.use(applicationRoutes(deps, metrics));
+  api.use(batchRoutes(deps));
+  api.use(webhookRoutes(deps));
   api.use(reviewRoutes(deps));
   api.use(rulesetRoutes(deps));
   api.use(auditRoutes(deps));

@@ -1,5 +1,8 @@
 import type { AppDependencies } from './app';
 import { registerReviewJobs } from './review/jobs';
+import { registerOutboxJobs } from './jobs/outbox';
+import { registerBatchJobs } from './batches/jobs';
+import { registerWebhookJobs } from './webhooks/jobs';
 import { registerRulesetJobs } from './rulesets/jobs';
 
 /**
@@ -8,5 +11,8 @@ import { registerRulesetJobs } from './rulesets/jobs';
  */
 export async function registerBackgroundJobs(deps: AppDependencies): Promise<void> {
   await registerReviewJobs(deps);
+  await registerOutboxJobs(deps);
+  await registerBatchJobs(deps);
+  await registerWebhookJobs(deps);
   await registerRulesetJobs(deps);
 }

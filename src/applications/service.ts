@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Actor } from '../audit/service';
 import { recordAudit } from '../audit/service';
@@ -155,6 +156,8 @@ export interface ScreenedApplication {
   requestId: string | null;
   /** Where the application came from: an API request's idempotency key and body hash. */
   origin: { idempotencyKey: string | null; requestHash: string | null };
+  /** What prompted the decision; a single request is `intake`, a row of an uploaded list `batch`. */
+  trigger?: 'intake' | 'batch';
 }
 
 /**
@@ -167,54 +170,80 @@ export async function storeScreenedApplication(
   input: ScreenedApplication,
   sla: CaseSlaSettings,
 ): Promise<{ applicationId: string; caseId: string | null }> {
-  const { intake, actor, decision } = input;
-  const [application] = await tx
-    .insert(applications)
-    .values({
-      kind: intake.kind,
-      officeCode: actor.officeCode,
-      submittedBy: actor.userId,
-      submittedAt: input.receivedAt,
-      ...structuredColumns(intake),
-      payload: intake.data,
-      outcome: decision.outcome,
-      score: decision.score,
-      ruleSetVersion: decision.ruleSetVersion,
-      ...input.origin,
-    })
-    .returning({ id: applications.id, departureAt: applications.departureAt });
-  if (!application) throw new Error('application insert returned no row');
-  await tx.insert(decisions).values({
-    applicationId: application.id,
-    ruleSetVersion: decision.ruleSetVersion,
+  const [stored] = await storeScreenedApplications(tx, [input], sla);
+  if (!stored) throw new Error('application insert returned no row');
+  return stored;
+}
+
+/**
+ * storeScreenedApplication for many applications at once (a batch chunk): applications and
+ * decisions go in as multi-row inserts; audit records and cases follow per application, in input
+ * order. Results are in input order.
+ */
+export async function storeScreenedApplications(
+  tx: Database,
+  inputs: readonly ScreenedApplication[],
+  sla: CaseSlaSettings,
+): Promise<Array<{ applicationId: string; caseId: string | null }>> {
+  if (inputs.length === 0) return [];
+  // Ids are minted here so each input knows its row without relying on RETURNING order.
+  const rows = inputs.map(({ intake, actor, decision, receivedAt, origin }) => ({
+    id: randomUUID(),
+    kind: intake.kind,
+    officeCode: actor.officeCode,
+    submittedBy: actor.userId,
+    submittedAt: receivedAt,
+    ...structuredColumns(intake),
+    payload: intake.data,
     outcome: decision.outcome,
     score: decision.score,
-    hits: decision.hits,
-    trigger: 'intake',
-  });
-  await recordAudit(tx, {
-    actor,
-    action: 'application.screened',
-    targetType: 'application',
-    targetId: application.id,
-    after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
-    requestId: input.requestId,
-  });
-  if (decision.outcome === 'CLEAR') return { applicationId: application.id, caseId: null };
-  const opened = await openCase(
-    tx,
-    {
-      applicationId: application.id,
-      kind: intake.kind,
-      officeCode: actor.officeCode,
+    ruleSetVersion: decision.ruleSetVersion,
+    idempotencyKey: origin.idempotencyKey,
+    requestHash: origin.requestHash,
+  }));
+  await tx.insert(applications).values(rows);
+  await tx.insert(decisions).values(
+    inputs.map(({ decision, trigger }, i) => ({
+      applicationId: rows[i]!.id,
+      ruleSetVersion: decision.ruleSetVersion,
       outcome: decision.outcome,
       score: decision.score,
-      departureAt: application.departureAt,
-      openedAt: input.receivedAt,
-    },
-    sla,
-    actor,
-    input.requestId,
+      hits: decision.hits,
+      trigger: trigger ?? 'intake',
+    })),
   );
-  return { applicationId: application.id, caseId: opened.id };
+  const stored: Array<{ applicationId: string; caseId: string | null }> = [];
+  for (const [i, input] of inputs.entries()) {
+    const { intake, actor, decision } = input;
+    const application = rows[i]!;
+    await recordAudit(tx, {
+      actor,
+      action: 'application.screened',
+      targetType: 'application',
+      targetId: application.id,
+      after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
+      requestId: input.requestId,
+    });
+    if (decision.outcome === 'CLEAR') {
+      stored.push({ applicationId: application.id, caseId: null });
+      continue;
+    }
+    const opened = await openCase(
+      tx,
+      {
+        applicationId: application.id,
+        kind: intake.kind,
+        officeCode: actor.officeCode,
+        outcome: decision.outcome,
+        score: decision.score,
+        departureAt: application.departureAt,
+        openedAt: input.receivedAt,
+      },
+      sla,
+      actor,
+      input.requestId,
+    );
+    stored.push({ applicationId: application.id, caseId: opened.id });
+  }
+  return stored;
 }
