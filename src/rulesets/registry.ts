@@ -116,8 +116,9 @@ export class ActiveRuleSet implements Screener {
     clearTimeout(this.reconnectTimer);
     const listener = this.listener;
     this.listener = undefined;
-    await listener?.end().catch(() => undefined);
-    await this.chain;
+    // Shutdown must not hang on a database that is gone: give each step a moment, then move on.
+    await withinMs(listener?.end().catch(() => undefined), 2_000);
+    await withinMs(this.chain, 2_000);
   }
 
   private async switchToActive(): Promise<void> {
@@ -163,4 +164,14 @@ export class ActiveRuleSet implements Screener {
       lost(error);
     }
   }
+}
+
+function withinMs(promise: Promise<unknown> | undefined, ms: number): Promise<unknown> {
+  if (!promise) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
