@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -28,7 +28,28 @@ const keyIdOf = (secret: string) => createHash('sha256').update(secret).digest('
 
 /** Issues and verifies JWTs with pinned algorithms: HS256 for our own, RS256/ES256 for an external IdP. */
 export class TokenService {
+  /**
+   * Verification keys as KeyObjects, made once: given a string, jsonwebtoken first tries to parse an
+   * HMAC secret as a public key (and fails) on every verify, which cost about a tenth of the API's CPU.
+   */
+  private readonly keyObjects = new Map<string, KeyObject>();
+
   constructor(private readonly config: Config) {}
+
+  private keyObject(kind: 'secret' | 'public', material: string): KeyObject {
+    const cacheKey = `${kind}:${material}`;
+    let key = this.keyObjects.get(cacheKey);
+    if (!key) {
+      try {
+        key = kind === 'secret' ? createSecretKey(Buffer.from(material, 'utf8')) : createPublicKey(material);
+      } catch {
+        // Unusable key material rejects the token, as jsonwebtoken itself would.
+        throw new TokenError('Token is not valid');
+      }
+      this.keyObjects.set(cacheKey, key);
+    }
+    return key;
+  }
 
   issue(user: { id: string; role: Role; officeCode: string; tokenVersion: number }): { token: string; expiresIn: number } {
     const token = jwt.sign({ role: user.role, office: user.officeCode, tv: user.tokenVersion }, this.config.JWT_SECRET, {
@@ -67,19 +88,19 @@ export class TokenService {
   }
 
   /** Picks the key by the token's declared algorithm, accepting only the algorithms we configured. */
-  private keyFor(token: string): { key: string; algorithm: Algorithm; issuer: string } {
+  private keyFor(token: string): { key: KeyObject; algorithm: Algorithm; issuer: string } {
     const decoded = jwt.decode(token, { complete: true });
     const alg = decoded?.header.alg;
     if (alg === 'HS256') {
       // During a key rotation, tokens signed with the previous secret stay valid until they expire.
       const previous = this.config.JWT_PREVIOUS_SECRET;
       const key = previous && decoded?.header.kid === keyIdOf(previous) ? previous : this.config.JWT_SECRET;
-      return { key, algorithm: 'HS256', issuer: this.config.JWT_ISSUER };
+      return { key: this.keyObject('secret', key), algorithm: 'HS256', issuer: this.config.JWT_ISSUER };
     }
     const external = this.config.JWT_EXTERNAL_PUBLIC_KEY;
     if (external && alg === this.config.JWT_EXTERNAL_ALGORITHM) {
       return {
-        key: external.replace(/\\n/g, '\n'),
+        key: this.keyObject('public', external.replace(/\\n/g, '\n')),
         algorithm: alg,
         issuer: this.config.JWT_EXTERNAL_ISSUER ?? this.config.JWT_ISSUER,
       };
