@@ -6,13 +6,14 @@
  * The link time of an application is its departure (departure checks) or its receipt (passport
  * applications): coalesce(departure_at, submitted_at), as indexed.
  */
-import { and, asc, eq, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { Database, RootDatabase } from '../db/client';
 import { applications } from '../applications/schema';
 import { cases } from '../review/schema';
 import type { Application } from '../screening/application-schema';
 import type { LinkRequirement } from '../screening/engine/requirements';
 import { type LinkedApplication, type LinkKey, linkKeys, type ScreeningContext } from '../screening/subject';
+import { runPrepared } from '../watchlists/prepared';
 
 /** The most linked applications one query returns per key; counts beyond it are not needed by any sane rule. */
 export const LINK_QUERY_LIMIT = 200;
@@ -28,18 +29,34 @@ export const linkKeyColumn: Readonly<Record<LinkKey, SQL>> = {
   ticketPayer: sql`saring_ticket_payer_key(${applications.payload})`,
 };
 
-/** The key value of an application not stored yet, computed by the same SQL functions; null when it has none. */
-export function applicationKey(by: LinkKey, application: Application): SQL | null {
+/**
+ * The key value of an application not stored yet, as the query parameter for linkKeyValueSql: the
+ * phone, the raw employer name, or the whole application (for the ticket payer); null when it has none.
+ */
+export function applicationKeyValue(by: LinkKey, application: Application): string | null {
   const employment = application.data.employment;
   switch (by) {
     case 'recruiterPhone':
-      return employment?.recruiterPhone ? sql`${employment.recruiterPhone}` : null;
+      return employment?.recruiterPhone ?? null;
     case 'sponsorPhone':
-      return application.kind === 'departure' && application.data.sponsor?.phone ? sql`${application.data.sponsor.phone}` : null;
+      return application.kind === 'departure' ? (application.data.sponsor?.phone ?? null) : null;
     case 'employer':
-      return employment?.employerName ? sql`saring_name_key(${employment.employerName})` : null;
+      return employment?.employerName ?? null;
     case 'ticketPayer':
-      return application.kind === 'departure' ? sql`saring_ticket_payer_key(${JSON.stringify(application.data)}::jsonb)` : null;
+      return application.kind === 'departure' ? JSON.stringify(application.data) : null;
+  }
+}
+
+/** The SQL turning a parameter from applicationKeyValue into the key, by the same functions as the indexes. */
+function linkKeyValueSql(by: LinkKey, value: string | null): SQL {
+  switch (by) {
+    case 'recruiterPhone':
+    case 'sponsorPhone':
+      return sql`${value}::text`;
+    case 'employer':
+      return sql`saring_name_key(${value}::text)`;
+    case 'ticketPayer':
+      return sql`saring_ticket_payer_key(${value}::jsonb)`;
   }
 }
 
@@ -48,42 +65,56 @@ export function applicationLinkTime(application: Application, receivedAt: Date):
   return application.kind === 'departure' ? new Date(application.data.trip.departureAt) : receivedAt;
 }
 
-export interface LinkWindow {
-  /** The application's link time; the window is this ± withinDays. */
+export interface LinkQueryInput {
+  /** The application's link time; each key's window is this ± its withinDays. */
   at: Date;
-  withinDays: number;
   /** Only applications received before this moment (the application's own receipt). */
   receivedBefore: Date;
   /** The traveller's NIK: their own other applications are not links. */
   excludeNik: string;
+  /** Per key, its value (see applicationKeyValue) and window; absent keys find nothing. */
+  keys: Partial<Record<LinkKey, { value: string; withinDays: number }>>;
 }
 
-/** The query behind the `linked` condition, for one key; exported so its plan can be checked. */
-export function linkedApplicationsQuery(db: Database, by: LinkKey, key: SQL, window: LinkWindow) {
-  const from = new Date(window.at.getTime() - window.withinDays * DAY_MS).toISOString();
-  const to = new Date(window.at.getTime() + window.withinDays * DAY_MS).toISOString();
-  return db
-    .select({ id: applications.id, nik: applications.nik, linkedAt: linkTime.mapWith(applications.submittedAt) })
-    .from(applications)
-    .where(
-      and(
-        sql`${linkKeyColumn[by]} = ${key}`,
-        sql`${linkTime} between ${from}::timestamptz and ${to}::timestamptz`,
-        lt(applications.submittedAt, window.receivedBefore),
-        ne(applications.nik, window.excludeNik),
-      ),
-    )
-    .orderBy(sql`abs(extract(epoch from ${linkTime} - ${window.at.toISOString()}::timestamptz))`, asc(applications.id))
-    .limit(LINK_QUERY_LIMIT);
+/**
+ * The query behind the `linked` condition: one branch per key, each an index range scan on
+ * (key, link time), nearest first, at most LINK_QUERY_LIMIT rows. Its text is the same whatever keys
+ * are asked for (absent ones get a null key), so it is prepared once per connection; exported so its
+ * plan can be checked.
+ */
+export function linkedApplicationsQuery(input: LinkQueryInput): SQL {
+  const at = input.at.toISOString();
+  const branches = linkKeys.map((by) => {
+    const key = input.keys[by];
+    const days = key?.withinDays ?? 0;
+    const from = new Date(input.at.getTime() - days * DAY_MS).toISOString();
+    const to = new Date(input.at.getTime() + days * DAY_MS).toISOString();
+    return sql`(select ${by}::text as by, ${applications.id} as id, ${applications.nik} as nik, (extract(epoch from ${linkTime}) * 1000)::float8 as at_ms
+      from ${applications}
+      where ${linkKeyColumn[by]} = ${linkKeyValueSql(by, key?.value ?? null)}
+        and ${linkTime} between ${from}::timestamptz and ${to}::timestamptz
+        and ${applications.submittedAt} < ${input.receivedBefore.toISOString()}::timestamptz
+        and ${applications.nik} <> ${input.excludeNik}::text
+      order by abs(extract(epoch from ${linkTime} - ${at}::timestamptz)), ${applications.id}
+      limit ${sql.raw(String(LINK_QUERY_LIMIT))})`;
+  });
+  return sql.join(branches, sql` union all `);
 }
 
 function nikOf(application: Application): string {
   return application.kind === 'departure' ? application.data.traveller.nik : application.data.applicant.nik;
 }
 
+interface LinkRow extends Record<string, unknown> {
+  by: LinkKey;
+  id: string;
+  nik: string;
+  at_ms: number;
+}
+
 /**
- * The applications linked to one being screened, per key the rule set asks for, nearest in time
- * first and then listed in time order; other travellers get opaque tokens so rules count people.
+ * The applications linked to one being screened, per key the rule set asks for, in time order;
+ * other travellers get opaque tokens so rules count people.
  */
 export async function findLinkedApplications(
   db: Database,
@@ -91,22 +122,23 @@ export async function findLinkedApplications(
   receivedAt: Date,
   requirements: readonly LinkRequirement[],
 ): Promise<NonNullable<ScreeningContext['links']>> {
+  const keys: LinkQueryInput['keys'] = {};
+  for (const { by, withinDays } of requirements) {
+    const value = applicationKeyValue(by, application);
+    if (value !== null) keys[by] = { value, withinDays };
+  }
+  if (Object.keys(keys).length === 0) return {};
   const at = applicationLinkTime(application, receivedAt);
-  const excludeNik = nikOf(application);
+  const rows = await runPrepared<LinkRow>(db, 'saring_linked_applications', linkedApplicationsQuery({ at, receivedBefore: receivedAt, excludeNik: nikOf(application), keys }));
+  rows.sort((a, b) => a.at_ms - b.at_ms || (a.id < b.id ? -1 : 1));
   const tokens = new Map<string, string>();
   const links: NonNullable<ScreeningContext['links']> = {};
-  for (const { by, withinDays } of requirements) {
-    const key = applicationKey(by, application);
-    if (!key) continue;
-    const rows = await linkedApplicationsQuery(db, by, key, { at, withinDays, receivedBefore: receivedAt, excludeNik });
-    const linked: (LinkedApplication & { t: number })[] = rows.map((row) => {
-      let token = tokens.get(row.nik);
-      if (!token) tokens.set(row.nik, (token = `t${tokens.size + 1}`));
-      const t = row.linkedAt.getTime();
-      return { applicationId: row.id, daysApart: Math.abs(t - at.getTime()) / DAY_MS, traveller: token, t };
-    });
-    linked.sort((a, b) => a.t - b.t || (a.applicationId < b.applicationId ? -1 : 1));
-    links[by] = linked.map(({ t: _t, ...rest }) => rest);
+  for (const by of Object.keys(keys) as LinkKey[]) links[by] = [];
+  for (const row of rows) {
+    let token = tokens.get(row.nik);
+    if (!token) tokens.set(row.nik, (token = `t${tokens.size + 1}`));
+    const linked: LinkedApplication = { applicationId: row.id, daysApart: Math.abs(row.at_ms - at.getTime()) / DAY_MS, traveller: token };
+    links[row.by]!.push(linked);
   }
   return links;
 }

@@ -6,13 +6,14 @@
  * similarity of saring_name_key() forms (accents, case, spacing, punctuation, legal forms, old
  * Indonesian spellings and Muhammad's spellings folded; word order ignored).
  */
-import { and, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import type { Application } from '../screening/application-schema';
 import type { WatchlistRequirement } from '../screening/engine/requirements';
 import type { WatchlistMatch } from '../screening/subject';
 import { entryLabel } from './entries';
-import { watchlistEntries as e, type WatchlistEntryRow } from './schema';
+import { runPrepared } from './prepared';
+import type { WatchlistEntryRow } from './schema';
 
 /** The value at a dotted path of the application data, when it is text. */
 export function applicationText(application: Application, path: string): string | undefined {
@@ -30,94 +31,95 @@ function employerCountryOf(application: Application): string {
     : (application.data.employment?.employerCountry ?? application.data.intendedDestinationCountry);
 }
 
-/**
- * Entries in force at `asOf`: added by then, valid from/to around it, and not revoked by then. Using
- * the application's own receipt time (not the clock) makes a replay of an old decision see the same
- * entries it saw.
- */
-export function activeAt(asOf: Date): SQL {
-  return and(
-    lte(e.createdAt, asOf),
-    lte(e.validFrom, asOf),
-    or(isNull(e.validTo), gt(e.validTo, asOf)),
-    or(isNull(e.revokedAt), gt(e.revokedAt, asOf)),
-  )!;
-}
-
-type Row = Pick<WatchlistEntryRow, 'id' | 'list' | 'name' | 'phone' | 'licence' | 'country' | 'city' | 'source'> & { similarity: number };
-
-const selection = {
-  id: e.id,
-  list: e.list,
-  name: e.name,
-  phone: e.phone,
-  licence: e.licence,
-  country: e.country,
-  city: e.city,
-  source: e.source,
-};
-
-async function matchOne(db: Database, application: Application, asOf: Date, requirement: WatchlistRequirement): Promise<Row[]> {
-  const value = applicationText(application, requirement.field);
-  if (value === undefined) return [];
-  const { list, mode } = requirement;
-  if (mode === 'phone') {
-    return db
-      .select({ ...selection, similarity: sql<number>`1`.mapWith(Number) })
-      .from(e)
-      .where(and(sql`${e.list} = ${list}`, sql`${e.phone} = ${value}`, activeAt(asOf)));
-  }
-  if (mode === 'licence') {
-    return db
-      .select({ ...selection, similarity: sql<number>`1`.mapWith(Number) })
-      .from(e)
-      .where(and(sql`${e.list} = ${list}`, sql`${e.licenceKey} = saring_licence_key(${value})`, activeAt(asOf)));
-  }
-  const key = sql`saring_name_key(${value})`;
-  // pg_trgm's similarity is a real: compared as a real, and read through numeric so 0.7 arrives as 0.7.
-  const similarity = sql`similarity(${e.nameKey}, ${key})`;
-  return db
-    .select({ ...selection, similarity: sql<number>`${similarity}::numeric`.mapWith(Number) })
-    .from(e)
-    .where(
-      and(
-        sql`${e.list} = ${list}`,
-        // `%` is what the trigram index answers (at pg_trgm.similarity_threshold); the second test applies this rule's own threshold.
-        sql`${e.nameKey} % ${key}`,
-        sql`${similarity} >= ${requirement.minSimilarity}`,
-        list === 'employer' ? sql`(${e.country} is null or ${e.country} = ${employerCountryOf(application)})` : undefined,
-        activeAt(asOf),
-      ),
-    );
+interface MatchRow extends Record<string, unknown> {
+  req: number;
+  id: string;
+  list: WatchlistEntryRow['list'];
+  name: string | null;
+  phone: string | null;
+  licence: string | null;
+  country: string | null;
+  city: string | null;
+  source: string;
+  /** As text, so a real 0.7 reads as 0.7. */
+  similarity: string;
 }
 
 /**
- * The watchlist matches for every requirement, as the `watchlist` condition reads them. Name
- * comparisons run in one transaction (a savepoint when `db` already is one) so the trigram threshold
- * set for the index is local to it.
+ * Entries count when in force at `asOf`, the application's receipt: added by then, valid from/to
+ * around it, and not revoked by then (so a replay of an old decision sees the entries it saw).
+ *
+ * Every comparison of one application in one statement (of the same text whatever the rule set asks,
+ * so it is prepared once per connection): the requirements come in as arrays, one per kind of
+ * comparison. The trigram threshold is set by the statement itself before the name lookups run: they
+ * sit in a LATERAL subquery that depends on the row that set it, so they run after it (set_config's
+ * `true` keeps the setting to the current transaction).
  */
+export function watchlistMatchQuery(input: {
+  asOf: string;
+  threshold: number;
+  country: string;
+  phone: { req: number[]; values: string[] };
+  licence: { req: number[]; values: string[] };
+  name: { req: number[]; lists: string[]; values: string[]; mins: number[] };
+}): SQL {
+  const active = sql`e.created_at <= ${input.asOf}::timestamptz and e.valid_from <= ${input.asOf}::timestamptz
+    and (e.valid_to is null or e.valid_to > ${input.asOf}::timestamptz) and (e.revoked_at is null or e.revoked_at > ${input.asOf}::timestamptz)`;
+  // sql.param: an array is one array parameter here, not a list of parameters.
+  const columns = sql.raw('r.req, e.id, e.list, e.name, e.phone, e.licence, e.country, e.city, e.source');
+  return sql`select m.* from (select set_config('pg_trgm.similarity_threshold', ${String(input.threshold)}, true) as threshold) cfg
+cross join lateral (
+  select ${columns}, '1' as similarity
+    from unnest(${sql.param(input.phone.req)}::int[], ${sql.param(input.phone.values)}::text[]) as r(req, value)
+    join watchlist_entries e on e.list = 'phone' and e.phone = r.value and ${active}
+  union all
+  select ${columns}, '1'
+    from unnest(${sql.param(input.licence.req)}::int[], ${sql.param(input.licence.values)}::text[]) as r(req, value)
+    join watchlist_entries e on e.list = 'agency' and e.licence_key = saring_licence_key(r.value) and ${active}
+  union all
+  select ${columns}, similarity(e.name_key, r.key)::numeric::text
+    from (select u.req, u.list, u.min, saring_name_key(u.value) as key
+            from unnest(${sql.param(input.name.req)}::int[], ${sql.param(input.name.lists)}::watchlist_kind[], ${sql.param(input.name.values)}::text[], ${sql.param(input.name.mins)}::real[]) as u(req, list, value, min)
+          offset 0) r
+    -- Each name is one trigram index lookup with its key as a constant. The lookup is kept apart (offset 0) with
+    -- the trigram test alone, so no other index (list, dates) looks cheaper to the planner; the rest filters its result.
+    cross join lateral (select * from watchlist_entries t where t.name_key % r.key offset 0) e
+   where e.list = r.list and similarity(e.name_key, r.key) >= r.min
+     and (r.list <> 'employer' or e.country is null or e.country = ${input.country}::text) and ${active}
+     and cfg.threshold is not null
+) m`;
+}
+
+/** The watchlist matches for every requirement, as the `watchlist` condition reads them. */
 export async function findWatchlistMatches(db: Database, application: Application, asOf: Date, requirements: readonly WatchlistRequirement[]): Promise<WatchlistMatch[]> {
-  const present = requirements.filter((r) => applicationText(application, r.field) !== undefined);
+  const present = requirements.flatMap((requirement) => {
+    const value = applicationText(application, requirement.field);
+    return value === undefined ? [] : [{ requirement, value }];
+  });
   if (present.length === 0) return [];
-  const names = present.filter((r) => r.mode === 'name').map((r) => r.minSimilarity);
-  const run = async (tx: Database) => {
-    if (names.length > 0) await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(Math.min(...names))}, true)`);
-    const out: WatchlistMatch[] = [];
-    for (const requirement of present) {
-      const rows = await matchOne(tx, application, asOf, requirement);
-      for (const row of rows) {
-        out.push({
-          list: requirement.list,
-          field: requirement.field,
-          entryId: row.id,
-          entry: entryLabel(row),
-          similarity: row.similarity,
-          source: row.source,
-        });
-      }
-    }
-    return out;
+  const input = {
+    asOf: asOf.toISOString(),
+    threshold: Math.min(1, ...present.filter(({ requirement }) => requirement.mode === 'name').map(({ requirement }) => requirement.minSimilarity)),
+    country: employerCountryOf(application),
+    phone: { req: [] as number[], values: [] as string[] },
+    licence: { req: [] as number[], values: [] as string[] },
+    name: { req: [] as number[], lists: [] as string[], values: [] as string[], mins: [] as number[] },
   };
-  // Exact comparisons need no trigram threshold, so no transaction of their own.
-  return names.length > 0 ? db.transaction((tx) => run(tx)) : run(db);
+  present.forEach(({ requirement, value }, req) => {
+    const target = input[requirement.mode];
+    target.req.push(req);
+    target.values.push(value);
+    if (requirement.mode === 'name') {
+      input.name.lists.push(requirement.list);
+      input.name.mins.push(requirement.minSimilarity);
+    }
+  });
+  const rows = await runPrepared<MatchRow>(db, 'saring_watchlist_match', watchlistMatchQuery(input));
+  return rows
+    .map((row) => {
+      const { list, field } = present[row.req]!.requirement;
+      return { req: row.req, match: { list, field, entryId: row.id, entry: entryLabel(row), similarity: Number(row.similarity), source: row.source } };
+    })
+    .sort((a, b) => a.req - b.req || (a.match.entryId < b.match.entryId ? -1 : 1))
+    .map(({ match }) => match);
 }

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { linkedApplicationsQuery } from '../../src/links/queries';
+import { toQuery } from '../../src/watchlists/prepared';
 import { japanHoliday, passportForWorkInCambodia } from '../applications/payloads';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
 
@@ -161,24 +161,42 @@ describe('link analysis', () => {
       return [...own, ...(node.Plans ?? []).flatMap(scansOf)];
     };
 
-    it.each([
-      ['recruiterPhone', sql`${'+628100001234'}`, 'applications_recruiter_phone_link_idx'],
-      ['sponsorPhone', sql`${'+628200001234'}`, 'applications_sponsor_phone_link_idx'],
-      ['employer', sql`saring_name_key(${'Employer 1230'})`, 'applications_employer_link_idx'],
-      ['ticketPayer', sql`${'phone:+628100001234'}`, 'applications_ticket_payer_link_idx'],
-    ] as const)('given the %s link query, when explained, then it scans its index and not the table', async (by, key, index) => {
-      const query = linkedApplicationsQuery(ctx.database.db, by, key, {
-        at: new Date('2025-05-20T00:00:00Z'),
-        withinDays: 14,
-        receivedBefore: new Date('2026-01-01T00:00:00Z'),
-        excludeNik: '0000000000000000',
-      }).toSQL();
-      const { rows } = await ctx.database.pool.query(`EXPLAIN (FORMAT JSON) ${query.sql}`, query.params);
-      const scans = scansOf(rows[0]['QUERY PLAN'][0].Plan);
-      expect(scans).toContainEqual({ type: expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Index Scan)$/), index });
-      expect(scans.map((s) => s.type)).not.toContain('Seq Scan');
-      const found = await ctx.database.pool.query(query.sql, query.params);
-      expect(found.rows.length).toBeGreaterThan(0);
+    const probe = {
+      at: new Date('2025-05-20T00:00:00Z'),
+      receivedBefore: new Date('2026-01-01T00:00:00Z'),
+      excludeNik: '0000000000000000',
+      keys: {
+        recruiterPhone: { value: '+628100001234', withinDays: 14 },
+        sponsorPhone: { value: '+628200001234', withinDays: 14 },
+        employer: { value: 'Employer 1230', withinDays: 30 },
+        ticketPayer: { value: JSON.stringify({ trip: { ticketPaidBy: 'recruiter' }, employment: { recruiterPhone: '+628100001234' } }), withinDays: 14 },
+      },
+    };
+
+    // The resolver's statement is prepared per connection, so PostgreSQL may switch it to a generic plan: both must use the indexes.
+    it.each(['force_custom_plan', 'force_generic_plan'])('given the link query for all four keys under %s, when explained, then each key is an index scan of its own index and nothing scans the table', async (mode) => {
+      const query = toQuery(linkedApplicationsQuery(probe));
+      const client = await ctx.database.pool.connect();
+      try {
+        await client.query(`PREPARE link_probe AS ${query.sql}`);
+        await client.query(`SET plan_cache_mode = ${mode}`);
+        const args = query.params.map((v) => (v === null ? 'NULL' : client.escapeLiteral(String(v)))).join(', ');
+        const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE link_probe(${args})`);
+        const scans = scansOf(rows[0]['QUERY PLAN'][0].Plan);
+        for (const index of ['applications_recruiter_phone_link_idx', 'applications_sponsor_phone_link_idx', 'applications_employer_link_idx', 'applications_ticket_payer_link_idx']) {
+          expect(scans).toContainEqual({ type: expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Index Scan)$/), index });
+        }
+        expect(scans.map((s) => s.type)).not.toContain('Seq Scan');
+      } finally {
+        await client.query('DEALLOCATE link_probe; RESET plan_cache_mode');
+        client.release();
+      }
+    });
+
+    it('given the same query, when run, then every key finds its neighbours in the window', async () => {
+      const query = toQuery(linkedApplicationsQuery(probe));
+      const { rows } = await ctx.database.pool.query(query.sql, query.params);
+      expect(new Set(rows.map((row: { by: string }) => row.by))).toEqual(new Set(['recruiterPhone', 'sponsorPhone', 'employer', 'ticketPayer']));
     });
   });
 });
