@@ -27,7 +27,10 @@ export async function resolveScreeningContext(
 ): Promise<ScreeningContext | undefined> {
   const needs = requirements?.[application.kind];
   if (!needs || (needs.watchlist.length === 0 && needs.links.length === 0)) return undefined;
-  const watchlist = needs.watchlist.length > 0 ? await findWatchlistMatches(db, application, receivedAt, needs.watchlist) : [];
-  const links = needs.links.length > 0 ? await findLinkedApplications(db, application, receivedAt, needs.links) : {};
+  // One prepared statement each; on the pool they run side by side (in a transaction, one after the other).
+  const [watchlist, links] = await Promise.all([
+    needs.watchlist.length > 0 ? findWatchlistMatches(db, application, receivedAt, needs.watchlist) : [],
+    needs.links.length > 0 ? findLinkedApplications(db, application, receivedAt, needs.links) : {},
+  ]);
   return { watchlist, links };
 }
