@@ -19,8 +19,11 @@ const eventTypeOf: Record<string, WebhookEventType> = {
   'postponement.recorded': 'postponement.recorded',
 };
 
-/** A pending delivery this long past due lost its job (Redis lost it, or its worker died) and is handed out again. */
-const OVERDUE_SECONDS = 30;
+/**
+ * How long past due a pending delivery must be before it counts as having lost its job (Redis lost
+ * it, or its worker died) and is handed out again: a request's timeout plus a few dispatch rounds.
+ */
+const overdueSecondsOf = (deps: AppDependencies) => Math.max(5, (deps.config.WEBHOOK_TIMEOUT_MS + 5 * deps.config.WEBHOOK_DISPATCH_EVERY_MS) / 1000);
 
 export const deliverJobOptions = (deps: AppDependencies, attemptsMade = 0) => ({
   attempts: Math.max(1, deps.config.WEBHOOK_MAX_ATTEMPTS - attemptsMade),
@@ -131,7 +134,7 @@ export async function redispatchOverdueDeliveries(deps: AppDependencies, limit =
       WHERE id IN (
         SELECT id FROM webhook_deliveries
         WHERE state = 'pending'
-          AND next_attempt_at < now() - make_interval(secs => ${OVERDUE_SECONDS})
+          AND next_attempt_at < now() - make_interval(secs => ${overdueSecondsOf(deps)})
           AND (lease_until IS NULL OR lease_until < now())
         ORDER BY next_attempt_at
         LIMIT ${limit}

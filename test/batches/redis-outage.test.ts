@@ -4,6 +4,9 @@ import { eventually, Receiver } from '../webhooks/support';
 import { forgetQueue, RedisProxy } from './redis-proxy';
 import { departureRow, query, rowsStored, toJsonLines, upload, waitForCompletion } from './support';
 
+// Background work on a shared 2-core machine can be slow; the waits below, not the clock, decide.
+jest.setTimeout(180_000);
+
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
 
 /**
@@ -46,12 +49,12 @@ withRedis('when Redis fails', () => {
     await proxy.start();
 
     await ctx.jobs.startWorking();
-    const done = await waitForCompletion(ctx, officer.token, res.body.id, 60_000);
+    const done = await waitForCompletion(ctx, officer.token, res.body.id);
     expect(done.counts).toMatchObject({ received: total, screened: total, pending: 0 });
     expect(await rowsStored(ctx, res.body.id)).toEqual({ rows: total, applications: total, distinct_rows: total, screened: total });
     const [apps] = await query<{ n: number }>(ctx, 'SELECT count(*)::int AS n FROM applications WHERE submitted_by = $1', [officer.id]);
     expect(apps!.n).toBe(total);
-  }, 90_000);
+  });
 
   it('given Redis is down, when a single screening and a batch arrive, then both are accepted, and when Redis returns the batch runs and the webhook is sent', async () => {
     await ctx.jobs.startWorking();
@@ -81,7 +84,7 @@ withRedis('when Redis fails', () => {
       expect(receiver.received).toHaveLength(0);
 
       await proxy.start();
-      const done = await waitForCompletion(ctx, officer.token, batch.body.id, 60_000);
+      const done = await waitForCompletion(ctx, officer.token, batch.body.id);
       expect(done.counts).toMatchObject({ received: 3, screened: 3 });
       const event = await receiver.waitFor((r) => r.json.data.caseId === single.body.caseId);
       expect(event.json.type).toBe('case.created');
@@ -89,5 +92,5 @@ withRedis('when Redis fails', () => {
       await proxy.start().catch(() => undefined);
       await receiver.stop();
     }
-  }, 90_000);
+  });
 });

@@ -5,8 +5,22 @@ type Payload = Record<string, unknown>;
 
 const digits = (n: number, width: number) => String(n).padStart(width, '0');
 
-/** The departure templates a generated row cycles through, in order. */
-export const departureTemplates = [cambodiaLure, japanHoliday, proceduralWorker] as const;
+/**
+ * The departure templates a generated row cycles through, in order: a plausible manifest, mostly
+ * holidaymakers, some procedural migrant workers, and one textbook lure in ten.
+ */
+export const departureTemplates = [
+  cambodiaLure,
+  japanHoliday,
+  japanHoliday,
+  japanHoliday,
+  japanHoliday,
+  japanHoliday,
+  japanHoliday,
+  japanHoliday,
+  proceduralWorker,
+  proceduralWorker,
+] as const;
 
 /**
  * Row i (1-based) of a generated departure list: the templates in turn, each traveller distinct, and

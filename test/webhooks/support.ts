@@ -31,7 +31,7 @@ export class Receiver {
   }
 
   /** Waits until a request matching `predicate` has arrived (failing after `timeoutMs`). */
-  async waitFor(predicate: (r: Received) => boolean, timeoutMs = 30_000): Promise<Received> {
+  async waitFor(predicate: (r: Received) => boolean, timeoutMs = 90_000): Promise<Received> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.received.find(predicate);
@@ -58,7 +58,7 @@ export class Receiver {
   }
 }
 
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {

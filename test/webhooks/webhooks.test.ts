@@ -3,6 +3,9 @@ import { api, bearer, createTestContext, type TestContext } from '../support/har
 import { signatureHeader, verifySignature } from '../../src/webhooks/signature';
 import { eventually, Receiver, type Received } from './support';
 
+// Background work on a shared 2-core machine can be slow; the waits below, not the clock, decide.
+jest.setTimeout(180_000);
+
 describe('webhooks', () => {
   let ctx: TestContext;
   let admin: string;
