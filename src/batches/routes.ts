@@ -15,12 +15,12 @@ import { byteLimit, formatOf } from './input';
 import { batchStatus, findBatch, listBatches, resultRows } from './queries';
 import { receiveBatch } from './upload';
 
-const uploadQuerySchema = z.strictObject({
+export const uploadQuerySchema = z.strictObject({
   kind: z.enum(['departure', 'passport']).optional(),
   name: z.string().trim().min(1).max(200).optional(),
 });
-const listQuerySchema = z.strictObject({ ...paginationQuery });
-const idParams = z.object({ id: z.uuid() });
+export const listQuerySchema = z.strictObject({ ...paginationQuery });
+export const idParams = z.object({ id: z.uuid() });
 
 /** Which kind of application each kind of office receives (as for single screenings). */
 const kindForOffice = { checkpoint: 'departure', passport_office: 'passport' } as const;

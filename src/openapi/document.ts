@@ -9,10 +9,12 @@ import { reviewApi } from '../review/openapi';
 import { rulesetApi } from '../rulesets/openapi';
 import { watchlistApi } from '../watchlists/openapi';
 import { linkApi } from '../links/openapi';
+import { batchApi } from '../batches/openapi';
+import { webhookApi } from '../webhooks/openapi';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi, ...batchApi, ...webhookApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

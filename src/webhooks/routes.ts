@@ -30,14 +30,14 @@ const receiverUrl = z
 const events = z.array(z.enum(webhookEventTypes)).min(1).max(webhookEventTypes.length).transform((list) => [...new Set(list)]);
 const secret = z.string().min(24, 'must be at least 24 characters').max(200);
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   url: receiverUrl,
   description: z.string().trim().min(1).max(500).optional(),
   events: events.default([...webhookEventTypes]),
   secret: secret.optional(),
   active: z.boolean().default(true),
 });
-const updateSchema = z
+export const updateSchema = z
   .strictObject({
     url: receiverUrl.optional(),
     description: z.string().trim().min(1).max(500).nullable().optional(),
@@ -46,8 +46,8 @@ const updateSchema = z
     active: z.boolean().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
-const idParams = z.object({ id: z.uuid() });
-const listQuery = z.strictObject({ ...paginationQuery });
+export const idParams = z.object({ id: z.uuid() });
+export const listQuery = z.strictObject({ ...paginationQuery });
 
 /** A subscription as shown: never its secret, which is returned once, when created or rotated. */
 const view = (row: WebhookSubscriptionRow) => ({
