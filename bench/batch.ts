@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql } from 'drizzle-orm';
+import IORedis from 'ioredis';
 import { baseSettings, startApiProcess, startWorkerProcess, type ApiProcess, type ServiceProcess } from './api-process';
 import { createBenchDatabase, type BenchDatabase } from './databases';
 import { validDepartureBodies } from './http';
@@ -168,14 +169,14 @@ export async function runBatchBench(options: BenchOptions): Promise<SectionResul
   const failures: string[] = [];
   const database = await createBenchDatabase('batch', options.keepDatabases);
   const inProcess = process.env.BENCH_BATCH_JOBS === 'in-process';
+  const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const queuePrefix = `saring-bench-${database.name}`;
   let api: ApiProcess | undefined;
   let worker: ServiceProcess | undefined;
   try {
     // As deployed: jobs on BullMQ (Redis), consumed by a separate worker; BENCH_BATCH_JOBS=in-process runs them in the API.
     const shared = { ...baseSettings(database.url), API_RATE_LIMIT_PER_MINUTE: '1000000' };
-    const settings = inProcess
-      ? shared
-      : { ...shared, REDIS_URL: process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: `saring-bench-${database.name}`, API_RUNS_JOBS: 'false' };
+    const settings = inProcess ? shared : { ...shared, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, API_RUNS_JOBS: 'false' };
     api = await startApiProcess({ name: 'batch-api', databaseUrl: database.url, settings });
     if (!inProcess) worker = await startWorkerProcess({ name: 'batch-worker', databaseUrl: database.url, settings });
     const [officer] = await createBenchUsers(database.handle.db, api.env, 'officer', [OFFICE], 1);
@@ -227,5 +228,24 @@ export async function runBatchBench(options: BenchOptions): Promise<SectionResul
     await worker?.stop();
     await api?.stop();
     await database.drop();
+    if (!inProcess) await dropQueueKeys(redisUrl, queuePrefix);
+  }
+}
+
+/** Removes this run's BullMQ keys (its own queue prefix) from Redis. */
+async function dropQueueKeys(url: string, prefix: string): Promise<void> {
+  const redis = new IORedis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch (error) {
+    console.warn(`  could not remove the bench's Redis keys (${prefix}:*): ${(error as Error).message}`);
+  } finally {
+    redis.disconnect();
   }
 }
