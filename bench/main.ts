@@ -57,8 +57,13 @@ export async function main(): Promise<void> {
     machine: { ...machine, loadAverageAtEnd: loadAtEnd.map((l) => Math.round(l * 100) / 100) },
     sections: Object.fromEntries(results.map((r) => [r.section, { rows: r.rows, figures: r.figures, failures: r.failures }])),
   };
-  writeFileSync(join(out, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
-  console.log('Figures written to bench/results/latest.json');
+  // latest.json for the newest run; every run also keeps its own copy under runs/, for comparison.
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  const runFile = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${options.quick ? 'quick' : 'full'}-${options.sections.join('-')}.json`;
+  mkdirSync(join(out, 'runs'), { recursive: true });
+  writeFileSync(join(out, 'latest.json'), text);
+  writeFileSync(join(out, 'runs', runFile), text);
+  console.log(`Figures written to bench/results/latest.json (and runs/${runFile})`);
   const failed = results.filter((r) => r.failures.length > 0);
   if (failed.length > 0) {
     console.error(`Bench FAILED: correctness checks failed in ${failed.map((r) => r.section).join(', ')}`);
