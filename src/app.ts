@@ -70,6 +70,7 @@ export function createApp(deps: AppDependencies): Express {
   const metrics = new Metrics();
   metrics.observePool(db.$client);
   metrics.observeReviewQueue(db.$client);
+  metrics.observeJobs(jobs, db.$client);
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));

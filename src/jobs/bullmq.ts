@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import type { EnqueueOptions, JobHandler, JobRunner, JobRunnerOptions } from './runner';
+import type { EnqueueOptions, JobCounts, JobHandler, JobRunner, JobRunnerOptions } from './runner';
 
 const QUEUE_NAME = 'saring-jobs';
 
@@ -85,6 +85,13 @@ export class BullMqJobRunner implements JobRunner {
       this.logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed'),
     );
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'worker error'));
+  }
+
+  async counts(): Promise<JobCounts | null> {
+    if (this.connection.status !== 'ready') return null;
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null);
+    if (!counts) return null;
+    return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
   }
 
   async healthy(): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { EnqueueOptions, JobHandler, JobRunner } from './runner';
+import type { EnqueueOptions, JobCounts, JobHandler, JobRunner } from './runner';
 
 /** Runs jobs in this process on the event loop; used when no Redis is configured. */
 export class InProcessJobRunner implements JobRunner {
@@ -12,6 +12,9 @@ export class InProcessJobRunner implements JobRunner {
   private closed = false;
   /** Enqueued jobs running now, and the ones waiting for a free slot (at most `concurrency` run at once). */
   private active = 0;
+  private failed = 0;
+  /** Enqueued jobs whose delay or retry backoff has not passed yet. */
+  private delayed = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(
@@ -48,6 +51,10 @@ export class InProcessJobRunner implements JobRunner {
     return !this.closed;
   }
 
+  async counts(): Promise<JobCounts> {
+    return { waiting: this.waiting.length, active: this.active, delayed: this.delayed, failed: this.failed };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
@@ -56,7 +63,9 @@ export class InProcessJobRunner implements JobRunner {
   }
 
   private schedule(task: () => Promise<void>, delayMs: number) {
+    this.delayed++;
     const timer = setTimeout(() => {
+      this.delayed--;
       this.timers.delete(timer);
       const run = task().finally(() => this.running.delete(run));
       this.running.add(run);
@@ -87,6 +96,7 @@ export class InProcessJobRunner implements JobRunner {
         return;
       }
       if (options.jobId) this.pendingIds.delete(options.jobId);
+      this.failed++;
       this.logger.error({ err: error, job: name, attempt }, 'in-process job failed');
     }
   }

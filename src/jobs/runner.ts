@@ -23,7 +23,17 @@ export interface JobRunner {
   startWorking(): Promise<void>;
   /** True when the job transport is reachable. */
   healthy(): Promise<boolean>;
+  /** Jobs by state, for metrics; null when the transport cannot be asked right now. */
+  counts(): Promise<JobCounts | null>;
   close(): Promise<void>;
+}
+
+export interface JobCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  /** Failed after their last attempt (BullMQ: kept in the failed set; in-process: since start). */
+  failed: number;
 }
 
 export interface JobRunnerOptions {

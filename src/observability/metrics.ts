@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Pool } from 'pg';
+import type { JobRunner } from '../jobs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per app instance, so tests and multiple apps in one process never collide. */
@@ -67,6 +68,31 @@ export class Metrics {
       });
     gauge('saring_queue_cases', 'Undecided review cases by office and state', (row) => row.n);
     gauge('saring_queue_oldest_case_age_seconds', 'Age of the oldest undecided case by office and state', (row) => row.age);
+  }
+
+  /** Background jobs by state (BullMQ or in-process) and jobs still waiting in the PostgreSQL outbox. */
+  observeJobs(jobs: JobRunner, pool: Pool): void {
+    new Gauge({
+      name: 'saring_jobs',
+      help: `Background jobs by state (${jobs.kind}); absent while the queue cannot be reached`,
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const counts = await jobs.counts();
+        if (!counts) return;
+        for (const [state, value] of Object.entries(counts)) this.set({ state }, value);
+      },
+    });
+    new Gauge({
+      name: 'saring_job_outbox_undispatched',
+      help: 'Jobs recorded in PostgreSQL but not yet handed to the queue (grows while Redis is down)',
+      registers: [this.registry],
+      async collect() {
+        const result = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM job_outbox WHERE dispatched_at IS NULL').catch(() => null);
+        if (result) this.set(result.rows[0]?.n ?? 0);
+      },
+    });
   }
 
   constructor(withProcessMetrics = true) {

@@ -89,5 +89,7 @@ describe('metrics', () => {
     expect(res.text).toMatch(/saring_queue_oldest_case_age_seconds\{office="TPI-CGK",state="open"\} \d/);
     expect(res.text).toMatch(/saring_db_pool_connections \d+/);
     expect(res.text).toMatch(/saring_db_pool_waiting 0/);
+    expect(res.text).toMatch(/saring_jobs\{state="failed"\} \d+/);
+    expect(res.text).toMatch(/saring_job_outbox_undispatched \d+/);
   });
 });
