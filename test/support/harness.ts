@@ -38,7 +38,9 @@ export async function createDatabaseFromTemplate(): Promise<string> {
   const template = process.env.SARING_TEST_TEMPLATE;
   const runId = process.env.SARING_TEST_RUN_ID;
   if (!template || !runId) throw new Error('test global setup did not run');
-  const name = `saring_t_${runId}_${process.pid}_${++counter}`;
+  // Jest gives every test file a fresh module registry, so a module-level counter alone would repeat
+  // within one worker process: a random part keeps names unique even when a file fails to clean up.
+  const name = `saring_t_${runId}_${process.pid}_${++counter}_${randomBytes(3).toString('hex')}`;
   await withAdminClient(async (client) => {
     for (let attempt = 1; ; attempt++) {
       try {
