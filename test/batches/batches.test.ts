@@ -36,7 +36,7 @@ describe('batch screening', () => {
     expect(res.body).toMatchObject({ id: expect.any(String), kind: 'departure', counts: { received: total, accepted: total, rejected: 0 } });
     expect(res.headers.location).toBe(`/api/v1/batches/${res.body.id}`);
 
-    const done = await waitForCompletion(ctx, officer.token, res.body.id);
+    const done = await waitForCompletion(ctx, officer.token, res.body.id, 280_000);
     expect(done).toMatchObject({
       state: 'completed',
       progress: 100,
@@ -58,7 +58,7 @@ describe('batch screening', () => {
     expect(apps!.n).toBe(total + departureTemplates.length);
     expect(apps!.batch_decisions).toBe(total);
     expect(apps!.cases).toBe(expected.REVIEW! + expected.POSTPONE_RECOMMENDED!);
-  }, 300_000);
+  }, 360_000);
 
   it('given a CSV with 3 bad rows among 20, when screened, then those 3 are reported by row number and field path and the other 17 are screened', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => departureRow(i + 1)) as Array<Record<string, any>>;
