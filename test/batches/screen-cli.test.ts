@@ -15,7 +15,7 @@ const root = path.resolve(__dirname, '../..');
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/batches/screen-cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/batches/screen-cli.ts', ...args], {
       cwd: root,
       env: { ...process.env, SARING_TOKEN: '', SARING_USERNAME: '', SARING_PASSWORD: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
