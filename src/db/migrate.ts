@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { projectPath } from '../paths';
 import type { Pool } from 'pg';
 
-export const migrationsFolder = path.resolve(__dirname, '../../drizzle');
+export const migrationsFolder = projectPath('drizzle');
 
 /** Any fixed number: it names the advisory lock that keeps two starting processes from migrating at once. */
 const MIGRATION_LOCK_KEY = 724_217_001;
