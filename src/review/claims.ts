@@ -58,6 +58,7 @@ export async function claimNextCase(db: RootDatabase, ctx: ClaimContext): Promis
         WHERE office_code = ${actor.officeCode}
           AND (state = 'open' OR (state = 'claimed' AND lease_expires_at < ${now}))
           AND (assigned_to IS NULL OR assigned_to = ${actor.userId})
+        -- Keep this order in step with cases_claim_order_idx (drizzle/0010_cases_claim_order.sql).
         ORDER BY
           (assigned_to IS NOT NULL) DESC,
           (kind = 'departure') DESC,
