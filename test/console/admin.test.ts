@@ -20,6 +20,8 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   ctx = await createTestContext();
+  // The batch upload needs a worker: like `npm start`, this process works the jobs (on BullMQ when REDIS_URL is set).
+  await ctx.jobs.startWorking();
   ({ server, origin } = await listen(ctx));
   browser = await launchChromium();
   scratch = mkdtempSync(path.join(tmpdir(), 'saring-console-'));

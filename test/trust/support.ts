@@ -37,6 +37,8 @@ export async function dropConnectionMidTransaction(ctx: TestContext, send: () =>
     const pending = new Promise<Response>((resolve, reject) => send().then(resolve, reject));
     let victim: number | undefined;
     for (let attempt = 0; attempt < 500 && victim === undefined; attempt++) {
+      // pg_stat_activity is read once per transaction and cached: clear it so each poll sees the request move.
+      await locker.query('SELECT pg_stat_clear_snapshot()');
       const { rows } = await locker.query(
         `SELECT pid FROM pg_stat_activity
          WHERE datname = current_database() AND pid <> $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
