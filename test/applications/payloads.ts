@@ -1,4 +1,4 @@
-/** Realistic request bodies for the intake endpoints, shared by the API tests. */
+/** Realistic request bodies (the reference scenarios), shared by the API, screening and other tests. */
 
 /** The textbook scam-compound lure: tourist visa to Phnom Penh, "customer service" job found on Telegram, employer-paid one-way ticket. */
 export function cambodiaLure() {

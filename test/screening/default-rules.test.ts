@@ -4,7 +4,7 @@ import { loadRuleSetFromDirOrThrow } from '../../src/screening/rules/loader';
 import { readRuleTests, runRuleTestCase, runRuleTests } from '../../src/screening/rules/tests';
 import { loadScreener } from '../../src/screening/screener';
 import { buildSubject } from '../../src/screening/subject';
-import { cambodiaLure, japanHoliday, passportForWorkInCambodia, proceduralWorker } from './scenarios';
+import { cambodiaLure, japanHoliday, passportForWorkInCambodia, proceduralWorker } from '../applications/payloads';
 
 const dir = 'rules/default';
 const compiled = compileRuleSet(loadRuleSetFromDirOrThrow(dir));
