@@ -5,6 +5,14 @@ import type { EnqueueOptions, JobCounts, JobHandler, JobRunner, JobRunnerOptions
 
 const QUEUE_NAME = 'saring-jobs';
 
+/** The job transport cannot take work right now. */
+export class JobRunnerUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobRunnerUnavailable';
+  }
+}
+
 /** BullMQ on Redis: producers enqueue from the API, workers in any process consume. */
 export class BullMqJobRunner implements JobRunner {
   readonly kind = 'bullmq' as const;
@@ -48,6 +56,12 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async enqueue<T>(name: string, data: T, options: EnqueueOptions = {}): Promise<void> {
+    // Once connected, a lost Redis fails an enqueue at once instead of parking it in the offline queue
+    // until Redis returns (which would hang the caller, and run the job later after it gave up on it).
+    // Work that must survive an outage goes through the job outbox (src/jobs/outbox.ts).
+    if (this.connectedBefore && this.connection.status !== 'ready') {
+      throw new JobRunnerUnavailable(`Redis is not reachable (connection ${this.connection.status}); job ${name} was not queued`);
+    }
     await this.queue.add(name, data, {
       jobId: options.jobId,
       delay: options.delayMs,

@@ -64,6 +64,14 @@ withRedis('when Redis fails', () => {
     expect(subscribed.status).toBe(201);
     try {
       await proxy.stop();
+      // A direct enqueue now fails at once rather than waiting for Redis; requests use the outbox instead.
+      // (Until the client notices the dropped connection, an enqueue still waits for Redis: give each try a moment.)
+      const attempt = () =>
+        Promise.race([
+          ctx.jobs.enqueue('batches.sweep', {}).then(() => 'queued', (error: Error) => error.message),
+          new Promise<string>((resolve) => setTimeout(() => resolve('waiting'), 300)),
+        ]);
+      await eventually(attempt, (outcome) => /Redis is not reachable/.test(outcome));
 
       const single = await api(ctx).post('/api/v1/departure-checks').set(bearer(officer.token)).send(cambodiaLure());
       expect(single.status).toBe(201);
