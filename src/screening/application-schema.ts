@@ -55,21 +55,20 @@ const currencyCode = () =>
   );
 
 /** A phone number in any common notation, normalised to E.164; Indonesian numbers may omit +62. */
-const phoneNumber = () =>
-  tagField(
-    z
-      .string()
-      .max(40)
-      .transform((value, ctx) => {
-        const parsed = parsePhoneNumberFromString(value, 'ID');
-        if (!parsed || !parsed.isValid()) {
-          ctx.addIssue({ code: 'custom', message: 'expected a valid phone number (E.164, or Indonesian national format)' });
-          return z.NEVER;
-        }
-        return parsed.number as string;
-      }),
-    'phone',
-  );
+export const e164Phone = () =>
+  z
+    .string()
+    .max(40)
+    .transform((value, ctx) => {
+      const parsed = parsePhoneNumberFromString(value, 'ID');
+      if (!parsed || !parsed.isValid()) {
+        ctx.addIssue({ code: 'custom', message: 'expected a valid phone number (E.164, or Indonesian national format)' });
+        return z.NEVER;
+      }
+      return parsed.number as string;
+    });
+
+const phoneNumber = () => tagField(e164Phone(), 'phone');
 
 export const declaredPurposes = [
   'tourism',

@@ -2,7 +2,7 @@
  * What a watchlist entry is, as the API and the CSV import accept it: one shape per list, validated
  * and normalised with zod (phones to E.164, countries upper case, dates to instants).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { e164Phone } from '../screening/application-schema';
 import { z } from 'zod';
 import { type WatchlistKind, watchlistKinds } from '../screening/subject';
 import { watchlistKind, type WatchlistEntryRow } from './schema';
@@ -22,17 +22,7 @@ const text = (max: number) =>
 /** Letters or digits must survive normalisation, or the name could never match anything. */
 const name = text(200).refine((v) => /[\p{L}\p{N}]/u.test(v), 'a name needs letters or digits');
 
-const phone = z
-  .string()
-  .max(40)
-  .transform((value, ctx) => {
-    const parsed = parsePhoneNumberFromString(value, 'ID');
-    if (!parsed || !parsed.isValid()) {
-      ctx.addIssue({ code: 'custom', message: 'expected a valid phone number (E.164, or Indonesian national format)' });
-      return z.NEVER;
-    }
-    return parsed.number as string;
-  });
+const phone = e164Phone();
 
 const country = z
   .string()
