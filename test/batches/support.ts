@@ -1,5 +1,5 @@
 import { cambodiaLure, japanHoliday, passportForWorkInCambodia, proceduralWorker } from '../applications/payloads';
-import { api, bearer, type TestContext } from '../support/harness';
+import { api, bearer, query, type TestContext } from '../support/harness';
 
 type Payload = Record<string, unknown>;
 
@@ -86,9 +86,7 @@ export async function waitForCompletion(ctx: TestContext, token: string, id: str
   throw new Error(`batch ${id} did not complete; last status ${JSON.stringify(last).slice(0, 500)}`);
 }
 
-export async function query<T extends Record<string, unknown> = Record<string, unknown>>(ctx: TestContext, text: string, params: unknown[] = []): Promise<T[]> {
-  return (await ctx.database.pool.query(text, params)).rows as T[];
-}
+export { query };
 
 /** Applications stored for a batch, per row, as the exactly-once checks count them. */
 export async function rowsStored(ctx: TestContext, batchId: string) {

@@ -1,14 +1,8 @@
-import { api, bearer, type TestContext } from '../support/harness';
+import { get, post, query, type TestContext } from '../support/harness';
 
 export type User = Awaited<ReturnType<TestContext['userFor']>>;
 
-export async function query<T extends Record<string, unknown> = Record<string, unknown>>(ctx: TestContext, text: string, params: unknown[] = []): Promise<T[]> {
-  return (await ctx.database.pool.query(text, params)).rows as T[];
-}
-
-export const post = (ctx: TestContext, token: string, path: string, body: object = {}) =>
-  api(ctx).post(`/api/v1${path}`).set(bearer(token)).send(body);
-export const get = (ctx: TestContext, token: string, path: string) => api(ctx).get(`/api/v1${path}`).set(bearer(token));
+export { get, post, query };
 
 /** Empties the log (and its follow-ups) so each test counts only what it writes. */
 export async function emptyLog(ctx: TestContext): Promise<void> {

@@ -1,5 +1,5 @@
 import { insertFlaggedApplication, type ApplicationFixture } from '../support/fixtures';
-import { api, bearer, type TestContext } from '../support/harness';
+import { api, bearer, get, post, query, type TestContext } from '../support/harness';
 
 /** Opens a flagged case through the fixture and returns its id. */
 export async function openCaseFor(ctx: TestContext, fixture: ApplicationFixture = {}): Promise<string> {
@@ -8,13 +8,7 @@ export async function openCaseFor(ctx: TestContext, fixture: ApplicationFixture 
   return caseRow.id;
 }
 
-export async function query<T extends Record<string, unknown> = Record<string, unknown>>(
-  ctx: TestContext,
-  text: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  return (await ctx.database.pool.query(text, params)).rows as T[];
-}
+export { get, post, query };
 
 export async function caseRow(ctx: TestContext, id: string) {
   const [row] = await query(ctx, 'SELECT * FROM cases WHERE id = $1', [id]);
@@ -35,6 +29,3 @@ export async function auditActions(ctx: TestContext, caseId: string): Promise<st
 export const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 
 export const next = (ctx: TestContext, token: string) => api(ctx).post('/api/v1/cases/next').set(bearer(token));
-export const post = (ctx: TestContext, token: string, path: string, body: object = {}) =>
-  api(ctx).post(`/api/v1${path}`).set(bearer(token)).send(body);
-export const get = (ctx: TestContext, token: string, path: string) => api(ctx).get(`/api/v1${path}`).set(bearer(token));

@@ -112,3 +112,12 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
 
 export const api = (ctx: TestContext) => request(ctx.app);
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Rows of a SQL query on the context's own database, for checks the API does not expose. */
+export async function query<T extends Record<string, unknown> = Record<string, unknown>>(ctx: TestContext, text: string, params: unknown[] = []): Promise<T[]> {
+  return (await ctx.database.pool.query(text, params)).rows as T[];
+}
+
+/** POST and GET under /api/v1 with a bearer token. */
+export const post = (ctx: TestContext, token: string, path: string, body: object = {}) => api(ctx).post(`/api/v1${path}`).set(bearer(token)).send(body);
+export const get = (ctx: TestContext, token: string, path: string) => api(ctx).get(`/api/v1${path}`).set(bearer(token));
