@@ -4,6 +4,7 @@ import { registerOutboxJobs } from './jobs/outbox';
 import { registerBatchJobs } from './batches/jobs';
 import { registerWebhookJobs } from './webhooks/jobs';
 import { registerRulesetJobs } from './rulesets/jobs';
+import { registerAuditJobs } from './audit/sealer';
 
 /**
  * Registers every component's job handlers and schedules. Both the API process (in-process jobs)
@@ -15,4 +16,5 @@ export async function registerBackgroundJobs(deps: AppDependencies): Promise<voi
   await registerBatchJobs(deps);
   await registerWebhookJobs(deps);
   await registerRulesetJobs(deps);
+  await registerAuditJobs(deps);
 }

@@ -64,6 +64,8 @@ const configSchema = z.object({
   JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
   /** How often jobs recorded in PostgreSQL but not yet handed to the job runner (Redis was down) are handed over. */
   OUTBOX_SWEEP_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** How often committed audit records are hash-chained (sealed); GET /audit/verify counts those still waiting. */
+  AUDIT_SEAL_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(1_000),
   /** Batch uploads: most rows per upload, rows per screening chunk, and seconds without progress before a batch's work is handed out again. */
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   BATCH_MAX_BYTES: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 200mb').default('200mb'),

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Actor } from '../audit/service';
-import { recordAudit } from '../audit/service';
+import { recordAudits } from '../audit/service';
 import type { Config } from '../config';
 import type { Database, RootDatabase } from '../db/client';
 import { conflict } from '../http/errors';
-import { openCase, type CaseSlaSettings } from '../review/open-case';
+import { openCases, type CaseSlaSettings, type CaseToOpen } from '../review/open-case';
 import { resolveScreeningContext } from '../screening/context';
 import { cases } from '../review/schema';
 import type { ScreeningDecision, Screener } from '../screening/screener';
@@ -176,9 +176,9 @@ export async function storeScreenedApplication(
 }
 
 /**
- * storeScreenedApplication for many applications at once (a batch chunk): applications and
- * decisions go in as multi-row inserts; audit records and cases follow per application, in input
- * order. Results are in input order.
+ * storeScreenedApplication for many applications at once (a batch chunk): applications, decisions,
+ * audit records, cases and the cases' audit records each go in as one multi-row insert. Results are
+ * in input order.
  */
 export async function storeScreenedApplications(
   tx: Database,
@@ -212,38 +212,36 @@ export async function storeScreenedApplications(
       trigger: trigger ?? 'intake',
     })),
   );
-  const stored: Array<{ applicationId: string; caseId: string | null }> = [];
-  for (const [i, input] of inputs.entries()) {
-    const { intake, actor, decision } = input;
-    const application = rows[i]!;
-    await recordAudit(tx, {
+  await recordAudits(
+    tx,
+    inputs.map(({ intake, actor, decision, requestId }, i) => ({
       actor,
       action: 'application.screened',
       targetType: 'application',
-      targetId: application.id,
+      targetId: rows[i]!.id,
       after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
-      requestId: input.requestId,
-    });
-    if (decision.outcome === 'CLEAR') {
-      stored.push({ applicationId: application.id, caseId: null });
-      continue;
-    }
-    const opened = await openCase(
-      tx,
-      {
+      requestId,
+    })),
+  );
+  const flagged = inputs.flatMap((input, i) => {
+    const { outcome } = input.decision;
+    if (outcome === 'CLEAR') return [];
+    const application = rows[i]!;
+    const toOpen: CaseToOpen = {
+      application: {
         applicationId: application.id,
-        kind: intake.kind,
-        officeCode: actor.officeCode,
-        outcome: decision.outcome,
-        score: decision.score,
+        kind: input.intake.kind,
+        officeCode: input.actor.officeCode,
+        outcome,
+        score: input.decision.score,
         departureAt: application.departureAt,
         openedAt: input.receivedAt,
       },
-      sla,
-      actor,
-      input.requestId,
-    );
-    stored.push({ applicationId: application.id, caseId: opened.id });
-  }
-  return stored;
+      actor: input.actor,
+      requestId: input.requestId,
+    };
+    return [toOpen];
+  });
+  const caseOf = new Map((await openCases(tx, flagged, sla)).map((opened) => [opened.applicationId, opened.id]));
+  return rows.map((row) => ({ applicationId: row.id, caseId: caseOf.get(row.id) ?? null }));
 }

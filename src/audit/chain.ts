@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto';
 /** The `prevHash` of the first chained record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Bump when the canonical form changes; it is part of what is hashed. */
-const CHAIN_FORMAT = 1;
+/**
+ * Part of what is hashed; bump when the canonical form changes. Format 1: records chained in line,
+ * by record id. Format 2: seals (audit_seals), which add the seal's sequence number.
+ */
+const INLINE_FORMAT = 1;
+const SEAL_FORMAT = 2;
 
 /** The fields a record's hash covers: every column except the hash itself. */
 export interface ChainedFields {
@@ -69,7 +73,7 @@ export function canonicalJson(value: unknown): string {
 /** The canonical serialisation of one record, the input to its hash. */
 export function canonicalRecord(fields: ChainedFields): string {
   return canonicalJson({
-    format: CHAIN_FORMAT,
+    format: INLINE_FORMAT,
     id: fields.id,
     at: fields.at.toISOString(),
     actorId: fields.actorId,
@@ -85,6 +89,39 @@ export function canonicalRecord(fields: ChainedFields): string {
   });
 }
 
+/** The hash of a record chained in line (format 1). */
 export function recordHash(fields: ChainedFields): string {
   return createHash('sha256').update(canonicalRecord(fields), 'utf8').digest('hex');
+}
+
+/**
+ * What a seal covers: the record as stored, its time as whole microseconds since the epoch (what
+ * PostgreSQL keeps, so no record is too precise to seal), and the previous seal's hash.
+ */
+export interface SealedFields extends Omit<ChainedFields, 'at'> {
+  atMicros: string;
+}
+
+/** The canonical serialisation of seal number `seq` over a record (format 2). */
+export function canonicalSeal(seq: number, fields: SealedFields): string {
+  return canonicalJson({
+    format: SEAL_FORMAT,
+    seq,
+    id: fields.id,
+    atMicros: fields.atMicros,
+    actorId: fields.actorId,
+    actorRole: fields.actorRole,
+    officeCode: fields.officeCode,
+    action: fields.action,
+    targetType: fields.targetType,
+    targetId: fields.targetId,
+    before: fields.before ?? null,
+    after: fields.after ?? null,
+    requestId: fields.requestId,
+    prevHash: fields.prevHash,
+  });
+}
+
+export function sealHash(seq: number, fields: SealedFields): string {
+  return createHash('sha256').update(canonicalSeal(seq, fields), 'utf8').digest('hex');
 }

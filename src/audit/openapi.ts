@@ -12,8 +12,9 @@ const auditRecordSchema = z
     before: z.unknown(),
     after: z.unknown(),
     requestId: z.string().nullable(),
+    seq: z.number().int().nullable().meta({ description: 'The seal’s place in the hash chain; null for records chained in line, and while the record waits to be sealed' }),
     prevHash: z.string().nullable(),
-    hash: z.string().nullable(),
+    hash: z.string().nullable().meta({ description: 'Null only while the record waits for the sealer (about a second)' }),
   })
   .meta({ id: 'AuditRecord' });
 
@@ -21,12 +22,15 @@ const chainReportSchema = z
   .object({
     ok: z.boolean(),
     checked: z.number().int(),
-    unchainedLegacy: z.number().int(),
-    head: z.object({ id: z.number().int(), hash: z.string() }).nullable(),
+    pending: z
+      .object({ count: z.number().int(), oldestAt: z.string().nullable() })
+      .meta({ description: 'Records committed but not sealed into the chain yet; the sealer runs every AUDIT_SEAL_EVERY_MS' }),
+    head: z.object({ id: z.number().int(), seq: z.number().int().nullable(), hash: z.string() }).nullable(),
     firstBroken: z
       .object({
         id: z.number().int(),
-        problem: z.enum(['unchained', 'broken_link', 'hash_mismatch']),
+        seq: z.number().int().nullable(),
+        problem: z.enum(['unchained', 'broken_link', 'hash_mismatch', 'record_missing']),
         message: z.string(),
         previousId: z.number().int().nullable(),
       })
@@ -49,7 +53,7 @@ export const auditApi: ApiRoute[] = [
     method: 'get',
     path: '/api/v1/audit/verify',
     tag: 'Audit',
-    summary: 'Walk the hash chain and report the first broken link (its id and what is wrong) and the head hash to anchor elsewhere',
+    summary: 'Walk the hash chain and report the first broken link (its id and what is wrong), the records still waiting to be sealed, and the head hash to anchor elsewhere',
     roles: ['supervisor', 'admin'],
     success: { status: 200, description: 'The verification report', schema: chainReportSchema },
   },

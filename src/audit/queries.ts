@@ -2,8 +2,9 @@ import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { RootDatabase } from '../db/client';
 import { badRequest } from '../http/errors';
-import { GENESIS_HASH, recordHash } from './chain';
-import { auditLog, type AuditRow } from './schema';
+import { GENESIS_HASH, recordHash, sealHash } from './chain';
+import { sealedFieldsOf, storedRecordColumns, type StoredAuditRecord } from './sealer';
+import { auditLog, auditSeals, type AuditRow } from './schema';
 
 export interface AuditFilters {
   /** An exact action (`case.decided`) or a prefix ending in `.*` (`case.*`). */
@@ -53,8 +54,9 @@ export async function listAudit(db: RootDatabase, filters: AuditFilters) {
     after !== undefined ? lt(auditLog.id, after) : undefined,
   ];
   const rows = await db
-    .select()
+    .select({ record: auditLog, seal: { seq: auditSeals.seq, prevHash: auditSeals.prevHash, hash: auditSeals.hash } })
     .from(auditLog)
+    .leftJoin(auditSeals, eq(auditSeals.auditId, auditLog.id))
     .where(and(...conditions))
     .orderBy(desc(auditLog.id))
     .limit(filters.limit + 1);
@@ -63,7 +65,10 @@ export async function listAudit(db: RootDatabase, filters: AuditFilters) {
   return { items, nextCursor: rows.length > filters.limit && last ? encodeAuditCursor(last.id) : null };
 }
 
-export function auditView(row: AuditRow) {
+type SealLink = { seq: number; prevHash: string; hash: string } | null;
+
+/** A record with its link in the chain: its seal, or its in-line hash; null hashes while it waits for the sealer. */
+function auditView({ record: row, seal }: { record: AuditRow; seal: SealLink }) {
   return {
     id: row.id,
     at: row.at,
@@ -73,16 +78,19 @@ export function auditView(row: AuditRow) {
     before: row.before,
     after: row.after,
     requestId: row.requestId,
-    prevHash: row.prevHash,
-    hash: row.hash,
+    seq: seal?.seq ?? null,
+    prevHash: seal?.prevHash ?? row.prevHash,
+    hash: seal?.hash ?? row.hash,
   };
 }
 
-export type ChainProblem = 'unchained' | 'broken_link' | 'hash_mismatch';
+export type ChainProblem = 'unchained' | 'broken_link' | 'hash_mismatch' | 'record_missing';
 
 export interface BrokenLink {
-  /** The first record at which the chain does not hold. */
+  /** The audit record at which the chain does not hold. */
   id: number;
+  /** Its seal's sequence number; null for records chained in line, or not sealed at all. */
+  seq: number | null;
   problem: ChainProblem;
   message: string;
   /** The record before it in the chain, when there is one. */
@@ -91,106 +99,119 @@ export interface BrokenLink {
 
 export interface ChainReport {
   ok: boolean;
-  /** Chained records checked, up to and including the broken one. */
+  /** Chained records checked (in line, then sealed), up to and including the broken one. */
   checked: number;
-  /** Records written before hash chaining existed (a prefix of the log); they are not covered. */
-  unchainedLegacy: number;
-  /** The newest record checked: publish or store its hash elsewhere to anchor the chain. */
-  head: { id: number; hash: string } | null;
+  /** Records committed but not chained yet: the sealer chains them within seconds. */
+  pending: { count: number; oldestAt: Date | null };
+  /** The newest link checked: publish or store its hash elsewhere to anchor the chain. */
+  head: { id: number; seq: number | null; hash: string } | null;
   firstBroken: BrokenLink | null;
 }
 
-interface StoredRecord extends Record<string, unknown> {
-  id: string;
+interface InlineRecord extends StoredAuditRecord {
   at_ms: string;
-  actor_id: string | null;
-  actor_role: string | null;
-  office_code: string | null;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  before: unknown;
-  after: unknown;
-  request_id: string | null;
-  prev_hash: string | null;
-  hash: string | null;
+  prev_hash: string;
+  hash: string;
 }
 
+interface SealRow extends Record<string, unknown> {
+  seq: string;
+  audit_id: string;
+  seal_prev_hash: string;
+  seal_hash: string;
+  record: StoredAuditRecord | null;
+}
+
+const brokenLinkMessage = (previousId: number | null) =>
+  previousId === null
+    ? 'The first chained record does not start from the genesis hash: records before it were removed or it was re-linked'
+    : `The link to the record before it (id ${previousId}) does not hold: a record between them was removed or inserted, or the previous record was changed and re-hashed`;
+const changedMessage = "The record's contents do not match its hash: it was changed after it was written";
+
 /**
- * Walks the whole chain in id order, a batch at a time, and stops at the first record that breaks
- * it: a record changed after it was written (its hash no longer matches its contents), a record
- * removed or inserted (its `prevHash` is not the hash of the record before it), or a record with no
- * hash after chaining began. Ids are taken under the chain lock and committed in order, so reading
- * by ascending id while new records arrive sees a consistent prefix.
+ * Checks the whole audit trail and reports the first place it does not hold. The chain has two
+ * parts: records chained in line when they were written (before migration 0011), by id, then seals
+ * (audit_seals), by sequence number, the first continuing from the last in-line hash. It finds a
+ * record changed after it was sealed (its hash no longer matches), a link removed or inserted (a
+ * prevHash that is not the hash before it), a sealed record that is gone, and a record that is
+ * neither chained nor waiting for the sealer (written around the chain). Seals are only ever
+ * appended by one sealer, in sequence order, so reading by sequence while new ones arrive sees a
+ * consistent prefix.
  */
 export async function verifyChain(db: RootDatabase, batchSize = 1000): Promise<ChainReport> {
-  let lastId = 0;
+  let checked = 0;
   let expectedPrev = GENESIS_HASH;
   let previousId: number | null = null;
-  let chained = false;
-  let checked = 0;
-  let unchainedLegacy = 0;
   let head: ChainReport['head'] = null;
-  const broken = (id: number, problem: ChainProblem, message: string): ChainReport => ({
-    ok: false,
+  const report = async (firstBroken: BrokenLink | null): Promise<ChainReport> => ({
+    ok: firstBroken === null,
     checked,
-    unchainedLegacy,
+    pending: await pendingSeals(db),
     head,
-    firstBroken: { id, problem, message, previousId },
+    firstBroken,
   });
+  const broken = (id: number, seq: number | null, problem: ChainProblem, message: string) => report({ id, seq, problem, message, previousId });
 
-  for (;;) {
-    const { rows } = await db.execute<StoredRecord>(sql`
-      SELECT id::text AS id, (extract(epoch FROM at) * 1000)::text AS at_ms, actor_id, actor_role, office_code,
-        action, target_type, target_id, before, after, request_id, prev_hash, hash
-      FROM audit_log WHERE audit_log.id > ${lastId} ORDER BY audit_log.id ASC LIMIT ${batchSize}`);
+  for (let lastId = 0; ; ) {
+    const { rows } = await db.execute<InlineRecord>(sql`
+      SELECT ${storedRecordColumns}, (extract(epoch FROM a.at) * 1000)::text AS at_ms, a.prev_hash, a.hash
+      FROM audit_log a WHERE a.id > ${lastId} AND a.hash IS NOT NULL ORDER BY a.id ASC LIMIT ${batchSize}`);
     for (const row of rows) {
       const id = Number(row.id);
       lastId = id;
-      if (row.hash === null) {
-        if (!chained) {
-          unchainedLegacy++;
-          continue;
-        }
-        checked++;
-        return broken(id, 'unchained', 'The record has no hash but comes after chained records: it was written around the chain, or its hash was removed');
-      }
-      chained = true;
       checked++;
-      if (row.prev_hash !== expectedPrev) {
-        return broken(
-          id,
-          'broken_link',
-          previousId === null
-            ? 'The first chained record does not start from the genesis hash: records before it were removed or it was re-linked'
-            : `The record's prevHash is not the hash of the record before it (id ${previousId}): a record between them was removed or inserted, or the previous record was changed and re-hashed`,
-        );
-      }
+      if (row.prev_hash !== expectedPrev) return broken(id, null, 'broken_link', brokenLinkMessage(previousId));
       const atMs = Number(row.at_ms);
-      const recomputed = Number.isInteger(atMs)
-        ? recordHash({
-            id,
-            at: new Date(atMs),
-            actorId: row.actor_id,
-            actorRole: row.actor_role,
-            officeCode: row.office_code,
-            action: row.action,
-            targetType: row.target_type,
-            targetId: row.target_id,
-            before: row.before,
-            after: row.after,
-            requestId: row.request_id,
-            prevHash: row.prev_hash,
-          })
-        : null;
-      if (recomputed !== row.hash) {
-        return broken(id, 'hash_mismatch', "The record's contents do not match its hash: it was changed after it was written");
-      }
+      const fields = { ...sealedFieldsOf(row, row.prev_hash), at: new Date(atMs) };
+      if (!Number.isInteger(atMs) || recordHash(fields) !== row.hash) return broken(id, null, 'hash_mismatch', changedMessage);
       expectedPrev = row.hash;
       previousId = id;
-      head = { id, hash: row.hash };
+      head = { id, seq: null, hash: row.hash };
     }
     if (rows.length < batchSize) break;
   }
-  return { ok: true, checked, unchainedLegacy, head, firstBroken: null };
+
+  for (let lastSeq = 0; ; ) {
+    const { rows } = await db.execute<SealRow>(sql`
+      SELECT s.seq::text AS seq, s.audit_id::text AS audit_id, s.prev_hash AS seal_prev_hash, s.hash AS seal_hash,
+        (SELECT to_jsonb(r) FROM (SELECT ${storedRecordColumns} FROM audit_log a WHERE a.id = s.audit_id) r) AS record
+      FROM audit_seals s WHERE s.seq > ${lastSeq} ORDER BY s.seq ASC LIMIT ${batchSize}`);
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      const id = Number(row.audit_id);
+      lastSeq = seq;
+      checked++;
+      if (row.seal_prev_hash !== expectedPrev) return broken(id, seq, 'broken_link', brokenLinkMessage(previousId));
+      if (row.record === null) {
+        return broken(id, seq, 'record_missing', 'The record was sealed but is no longer in the audit log: it was removed');
+      }
+      if (sealHash(seq, sealedFieldsOf(row.record, row.seal_prev_hash)) !== row.seal_hash) return broken(id, seq, 'hash_mismatch', changedMessage);
+      expectedPrev = row.seal_hash;
+      previousId = id;
+      head = { id, seq, hash: row.seal_hash };
+    }
+    if (rows.length < batchSize) break;
+  }
+
+  const { rows: strays } = await db.execute<{ id: string }>(sql`
+    SELECT a.id::text AS id FROM audit_log a
+    WHERE a.hash IS NULL
+      AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.audit_id = a.id)
+      AND NOT EXISTS (SELECT 1 FROM audit_unsealed u WHERE u.audit_id = a.id)
+    ORDER BY a.id LIMIT 1`);
+  const stray = strays[0];
+  if (stray) {
+    previousId = null;
+    return broken(Number(stray.id), null, 'unchained', 'The record is neither chained nor waiting to be sealed: it was written around the chain, or taken out of the sealing queue');
+  }
+  return report(null);
+}
+
+/** Committed records the sealer has not chained yet. */
+export async function pendingSeals(db: RootDatabase): Promise<ChainReport['pending']> {
+  const { rows } = await db.execute<{ count: string; oldest_ms: string | null }>(sql`
+    SELECT count(*)::text AS count, (extract(epoch FROM min(a.at)) * 1000)::bigint::text AS oldest_ms
+    FROM audit_unsealed u JOIN audit_log a ON a.id = u.audit_id`);
+  const row = rows[0];
+  return { count: Number(row?.count ?? 0), oldestAt: row?.oldest_ms ? new Date(Number(row.oldest_ms)) : null };
 }

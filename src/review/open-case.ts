@@ -1,5 +1,6 @@
 import type { Database } from '../db/client';
-import { recordAudit, type Actor } from '../audit/service';
+import { randomUUID } from 'node:crypto';
+import { recordAudits, type Actor } from '../audit/service';
 import { cases, type CaseRow } from './schema';
 
 export interface CaseSlaSettings {
@@ -27,39 +28,49 @@ export function slaDueAt(application: FlaggedApplication, settings: CaseSlaSetti
   return new Date(application.openedAt.getTime() + settings.passportSlaHours * 3_600_000);
 }
 
+export interface CaseToOpen {
+  application: FlaggedApplication;
+  /** Who submitted the application; null for system work. */
+  actor: Actor | null;
+  requestId: string | null;
+}
+
 /**
- * Opens the review case for a flagged application. Call it inside the transaction that stores the
- * application and its decision, so a flagged application never exists without its case.
+ * Opens the review cases for flagged applications, in one insert for the cases and one for their
+ * audit records. Call it inside the transaction that stores the applications and their decisions,
+ * so a flagged application never exists without its case. Cases come back in input order.
  */
-export async function openCase(
-  tx: Database,
-  application: FlaggedApplication,
-  settings: CaseSlaSettings,
-  actor: Actor | null,
-  requestId: string | null,
-): Promise<CaseRow> {
-  const priorityAt = application.kind === 'departure' && application.departureAt ? application.departureAt : application.openedAt;
-  const [opened] = await tx
-    .insert(cases)
-    .values({
-      applicationId: application.applicationId,
-      kind: application.kind,
-      officeCode: application.officeCode,
-      outcome: application.outcome,
-      score: application.score,
-      priorityAt,
-      slaDueAt: slaDueAt(application, settings),
-      createdAt: application.openedAt,
-    })
-    .returning();
-  if (!opened) throw new Error('case insert returned no row');
-  await recordAudit(tx, {
-    actor,
-    action: 'case.opened',
-    targetType: 'case',
-    targetId: opened.id,
-    after: { state: 'open', applicationId: application.applicationId, outcome: application.outcome },
-    requestId,
+export async function openCases(tx: Database, toOpen: readonly CaseToOpen[], settings: CaseSlaSettings): Promise<CaseRow[]> {
+  if (toOpen.length === 0) return [];
+  const rows = toOpen.map(({ application }) => ({
+    // Minted here so each input knows its case without relying on RETURNING order.
+    id: randomUUID(),
+    applicationId: application.applicationId,
+    kind: application.kind,
+    officeCode: application.officeCode,
+    outcome: application.outcome,
+    score: application.score,
+    priorityAt: application.kind === 'departure' && application.departureAt ? application.departureAt : application.openedAt,
+    slaDueAt: slaDueAt(application, settings),
+    createdAt: application.openedAt,
+  }));
+  const inserted = await tx.insert(cases).values(rows).returning();
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  const opened = rows.map((row) => {
+    const stored = byId.get(row.id);
+    if (!stored) throw new Error(`case ${row.id} insert returned no row`);
+    return stored;
   });
+  await recordAudits(
+    tx,
+    opened.map((row, i) => ({
+      actor: toOpen[i]!.actor,
+      action: 'case.opened',
+      targetType: 'case',
+      targetId: row.id,
+      after: { state: 'open', applicationId: row.applicationId, outcome: row.outcome },
+      requestId: toOpen[i]!.requestId,
+    })),
+  );
   return opened;
 }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { RootDatabase } from '../../src/db/client';
 import { applications, decisions } from '../../src/applications/schema';
-import { openCase } from '../../src/review/open-case';
+import { openCases } from '../../src/review/open-case';
 import type { CaseRow } from '../../src/review/schema';
 
 export interface ApplicationFixture {
@@ -55,13 +55,12 @@ export async function insertFlaggedApplication(
     if (!application) throw new Error('fixture insert failed');
     await tx.insert(decisions).values({ applicationId: application.id, ruleSetVersion: 'rs-fixture', outcome, score, hits: [], trigger: 'intake' });
     if (outcome === 'CLEAR') return { applicationId: application.id, caseRow: null };
-    const caseRow = await openCase(
+    const [caseRow] = await openCases(
       tx,
-      { applicationId: application.id, kind, officeCode, outcome, score, departureAt, openedAt: submittedAt },
+      [{ application: { applicationId: application.id, kind, officeCode, outcome, score, departureAt, openedAt: submittedAt }, actor: null, requestId: null }],
       { departureMarginMinutes: 60, passportSlaHours: 72 },
-      null,
-      null,
     );
+    if (!caseRow) throw new Error('fixture case insert failed');
     return { applicationId: application.id, caseRow };
   });
 }

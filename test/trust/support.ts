@@ -1,6 +1,5 @@
 import { Client } from 'pg';
 import type { Response, Test } from 'supertest';
-import { AUDIT_CHAIN_LOCK_KEY } from '../../src/audit/service';
 import { urlForDatabase } from '../support/databases';
 import type { TestContext } from '../support/harness';
 
@@ -23,8 +22,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Drops the database connection of a request in the middle of its transaction. A second connection
- * holds the audit-chain lock, so the request's transaction stops at its first audit record, after
- * its other writes; that backend is then terminated with pg_terminate_backend, as a crashed or
+ * holds a SHARE lock on audit_log, which lets reads through but not inserts, so the request's
+ * transaction stops at its first audit record, after its other writes; that backend is then terminated with pg_terminate_backend, as a crashed or
  * restarted server, a failover or a network cut would end it.
  */
 export async function dropConnectionMidTransaction(ctx: TestContext, send: () => Test): Promise<Response> {
@@ -32,7 +31,7 @@ export async function dropConnectionMidTransaction(ctx: TestContext, send: () =>
   await locker.connect();
   try {
     await locker.query('BEGIN');
-    await locker.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK_KEY]);
+    await locker.query('LOCK TABLE audit_log IN SHARE MODE');
     const lockerPid = (await locker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
     const pending = new Promise<Response>((resolve, reject) => send().then(resolve, reject));
     let victim: number | undefined;
@@ -41,13 +40,13 @@ export async function dropConnectionMidTransaction(ctx: TestContext, send: () =>
       await locker.query('SELECT pg_stat_clear_snapshot()');
       const { rows } = await locker.query(
         `SELECT pid FROM pg_stat_activity
-         WHERE datname = current_database() AND pid <> $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+         WHERE datname = current_database() AND pid <> $1 AND wait_event_type = 'Lock' AND wait_event = 'relation'`,
         [lockerPid],
       );
       victim = rows[0]?.pid;
       if (victim === undefined) await sleep(10);
     }
-    if (victim === undefined) throw new Error('the request never waited for the audit lock');
+    if (victim === undefined) throw new Error('the request never waited to write its audit record');
     const { rows } = await locker.query('SELECT pg_terminate_backend($1) AS done', [victim]);
     if (!rows[0].done) throw new Error(`could not terminate backend ${victim}`);
     return await pending;
