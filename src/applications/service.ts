@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../audit/service';
-import { recordAudits } from '../audit/service';
+import { auditRow } from '../audit/service';
+import { auditLog } from '../audit/schema';
+import { runPrepared } from '../db/prepared';
+import { insertByUnnest } from '../db/unnest';
 import type { Config } from '../config';
 import type { Database, RootDatabase } from '../db/client';
 import { conflict } from '../http/errors';
-import { openCases, type CaseSlaSettings, type CaseToOpen } from '../review/open-case';
+import { caseOpenedAudits, caseRowsFor, type CaseSlaSettings, type CaseToOpen } from '../review/open-case';
 import { resolveScreeningContext } from '../screening/context';
 import { cases } from '../review/schema';
 import type { ScreeningDecision, Screener } from '../screening/screener';
@@ -78,7 +81,7 @@ export class IntakeService {
 
   /**
    * Screens and stores one application. The application, its decision and (when flagged) its review
-   * case are written in one transaction; a repeated Idempotency-Key returns the first result.
+   * case are written in one statement; a repeated Idempotency-Key returns the first result.
    */
   async submit(request: IntakeRequest): Promise<IntakeResult> {
     if (request.idempotencyKey) {
@@ -102,8 +105,10 @@ export class IntakeService {
   }
 
   private async store(request: IntakeRequest, decision: ScreeningDecision): Promise<IntakeResult> {
-    const stored = await this.db.transaction((tx) =>
-      storeScreenedApplication(tx, { ...request, decision, origin: { idempotencyKey: request.idempotencyKey, requestHash: request.requestHash } }, slaSettingsOf(this.config)),
+    const stored = await storeScreenedApplication(
+      this.db,
+      { ...request, decision, origin: { idempotencyKey: request.idempotencyKey, requestHash: request.requestHash } },
+      slaSettingsOf(this.config),
     );
     return { status: 201, body: { id: stored.applicationId, kind: request.intake.kind, decision, caseId: stored.caseId } };
   }
@@ -161,27 +166,27 @@ export interface ScreenedApplication {
 }
 
 /**
- * Writes a screened application, its decision, its audit record and (when flagged) its review case.
- * Call it inside one transaction: single requests and batch chunks both do, so a flagged
- * application never exists without its case.
+ * Writes a screened application, its decision, its audit record and (when flagged) its review case,
+ * all in one statement, so a flagged application never exists without its case. Pass the pool for a
+ * single request, or the transaction of a larger change (a batch chunk) it belongs to.
  */
 export async function storeScreenedApplication(
-  tx: Database,
+  db: Database,
   input: ScreenedApplication,
   sla: CaseSlaSettings,
 ): Promise<{ applicationId: string; caseId: string | null }> {
-  const [stored] = await storeScreenedApplications(tx, [input], sla);
+  const [stored] = await storeScreenedApplications(db, [input], sla);
   if (!stored) throw new Error('application insert returned no row');
   return stored;
 }
 
 /**
- * storeScreenedApplication for many applications at once (a batch chunk): applications, decisions,
- * audit records, cases and the cases' audit records each go in as one multi-row insert. Results are
+ * storeScreenedApplication for many applications at once (a batch chunk), still in one statement:
+ * applications, decisions, cases and audit records each go in as one multi-row insert. Results are
  * in input order.
  */
 export async function storeScreenedApplications(
-  tx: Database,
+  db: Database,
   inputs: readonly ScreenedApplication[],
   sla: CaseSlaSettings,
 ): Promise<Array<{ applicationId: string; caseId: string | null }>> {
@@ -201,28 +206,22 @@ export async function storeScreenedApplications(
     idempotencyKey: origin.idempotencyKey,
     requestHash: origin.requestHash,
   }));
-  await tx.insert(applications).values(rows);
-  await tx.insert(decisions).values(
-    inputs.map(({ decision, trigger }, i) => ({
-      applicationId: rows[i]!.id,
-      ruleSetVersion: decision.ruleSetVersion,
-      outcome: decision.outcome,
-      score: decision.score,
-      hits: decision.hits,
-      trigger: trigger ?? 'intake',
-    })),
-  );
-  await recordAudits(
-    tx,
-    inputs.map(({ intake, actor, decision, requestId }, i) => ({
-      actor,
-      action: 'application.screened',
-      targetType: 'application',
-      targetId: rows[i]!.id,
-      after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
-      requestId,
-    })),
-  );
+  const decisionRows = inputs.map(({ decision, trigger }, i) => ({
+    applicationId: rows[i]!.id,
+    ruleSetVersion: decision.ruleSetVersion,
+    outcome: decision.outcome,
+    score: decision.score,
+    hits: decision.hits,
+    trigger: trigger ?? 'intake',
+  }));
+  const screenedAudits = inputs.map(({ intake, actor, decision, requestId }, i) => ({
+    actor,
+    action: 'application.screened',
+    targetType: 'application',
+    targetId: rows[i]!.id,
+    after: { kind: intake.kind, outcome: decision.outcome, score: decision.score, ruleSetVersion: decision.ruleSetVersion },
+    requestId,
+  }));
   const flagged = inputs.flatMap((input, i) => {
     const { outcome } = input.decision;
     if (outcome === 'CLEAR') return [];
@@ -242,6 +241,17 @@ export async function storeScreenedApplications(
     };
     return [toOpen];
   });
-  const caseOf = new Map((await openCases(tx, flagged, sla)).map((opened) => [opened.applicationId, opened.id]));
+  const caseRows = caseRowsFor(flagged, sla);
+  const audits = [...screenedAudits, ...caseOpenedAudits(caseRows, flagged)].map(auditRow);
+  // Sibling data-modifying CTEs: one statement, so one round trip and atomic even outside a
+  // transaction. Foreign keys between them hold because they are checked when the statement ends.
+  const inserts = [
+    sql`screened AS (${insertByUnnest(applications, rows)})`,
+    sql`decided AS (${insertByUnnest(decisions, decisionRows)})`,
+    ...(caseRows.length > 0 ? [sql`opened AS (${insertByUnnest(cases, caseRows)})`] : []),
+    sql`audited AS (${insertByUnnest(auditLog, audits)})`,
+  ];
+  await runPrepared(db, caseRows.length > 0 ? 'store_screened_with_cases' : 'store_screened', sql`WITH ${sql.join(inserts, sql`, `)} SELECT 1`);
+  const caseOf = new Map(caseRows.map((row) => [row.applicationId, row.id]));
   return rows.map((row) => ({ applicationId: row.id, caseId: caseOf.get(row.id) ?? null }));
 }

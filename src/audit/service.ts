@@ -20,7 +20,8 @@ export interface AuditEntry {
 
 const text = (value: string | null | undefined) => (value === null || value === undefined ? null : storableText(value));
 
-function auditRow(entry: AuditEntry) {
+/** The audit_log row of an entry, its text made storable (see chain.ts). */
+export function auditRow(entry: AuditEntry) {
   return {
     actorId: text(entry.actor?.userId),
     actorRole: text(entry.actor?.role),

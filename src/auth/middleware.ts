@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { RootDatabase } from '../db/client';
 import { forbidden, unauthenticated } from '../http/errors';
 import { users, type Role } from './schema';
@@ -19,6 +19,13 @@ declare global {
  * version current, so deactivation and password changes revoke old tokens at once.
  */
 export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: string): RequestHandler {
+  // Built once and prepared on each connection: it runs on every authenticated request.
+  const currentUser = db
+    .select({ active: users.active, tokenVersion: users.tokenVersion })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('userId')))
+    .limit(1)
+    .prepare('auth_current_user');
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -30,11 +37,7 @@ export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: 
       return next(unauthenticated(error instanceof TokenError ? error.message : 'Token is not valid'));
     }
     if (principal.issuer === ownIssuer) {
-      const [user] = await db
-        .select({ active: users.active, tokenVersion: users.tokenVersion })
-        .from(users)
-        .where(eq(users.id, principal.userId))
-        .limit(1);
+      const [user] = await currentUser.execute({ userId: principal.userId });
       if (!user || !user.active || user.tokenVersion !== principal.tokenVersion) {
         return next(unauthenticated('Token has been revoked'));
       }

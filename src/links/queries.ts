@@ -13,7 +13,7 @@ import { cases } from '../review/schema';
 import type { Application } from '../screening/application-schema';
 import type { LinkRequirement } from '../screening/engine/requirements';
 import { type LinkedApplication, type LinkKey, linkKeys, type ScreeningContext } from '../screening/subject';
-import { runPrepared } from '../watchlists/prepared';
+import { runPrepared } from '../db/prepared';
 
 /** The most linked applications one query returns per key; counts beyond it are not needed by any sane rule. */
 export const LINK_QUERY_LIMIT = 200;

@@ -1,6 +1,6 @@
 import type { Database } from '../db/client';
 import { randomUUID } from 'node:crypto';
-import { recordAudits, type Actor } from '../audit/service';
+import { recordAudits, type Actor, type AuditEntry } from '../audit/service';
 import { cases, type CaseRow } from './schema';
 
 export interface CaseSlaSettings {
@@ -35,15 +35,9 @@ export interface CaseToOpen {
   requestId: string | null;
 }
 
-/**
- * Opens the review cases for flagged applications, in one insert for the cases and one for their
- * audit records. Call it inside the transaction that stores the applications and their decisions,
- * so a flagged application never exists without its case. Cases come back in input order.
- */
-export async function openCases(tx: Database, toOpen: readonly CaseToOpen[], settings: CaseSlaSettings): Promise<CaseRow[]> {
-  if (toOpen.length === 0) return [];
-  const rows = toOpen.map(({ application }) => ({
-    // Minted here so each input knows its case without relying on RETURNING order.
+/** The case rows for flagged applications, ids minted here so each input knows its case. */
+export function caseRowsFor(toOpen: readonly CaseToOpen[], settings: CaseSlaSettings) {
+  return toOpen.map(({ application }) => ({
     id: randomUUID(),
     applicationId: application.applicationId,
     kind: application.kind,
@@ -54,6 +48,28 @@ export async function openCases(tx: Database, toOpen: readonly CaseToOpen[], set
     slaDueAt: slaDueAt(application, settings),
     createdAt: application.openedAt,
   }));
+}
+
+/** The `case.opened` audit record of each case row, for the actor and request that flagged it. */
+export function caseOpenedAudits(rows: ReturnType<typeof caseRowsFor>, toOpen: readonly CaseToOpen[]): AuditEntry[] {
+  return rows.map((row, i) => ({
+    actor: toOpen[i]!.actor,
+    action: 'case.opened',
+    targetType: 'case',
+    targetId: row.id,
+    after: { state: 'open', applicationId: row.applicationId, outcome: row.outcome },
+    requestId: toOpen[i]!.requestId,
+  }));
+}
+
+/**
+ * Opens the review cases for flagged applications and audits them. Call it inside the transaction
+ * that stores the applications, so a flagged application never exists without its case. Cases come
+ * back in input order. (Intake writes cases within its one statement: applications/service.ts.)
+ */
+export async function openCases(tx: Database, toOpen: readonly CaseToOpen[], settings: CaseSlaSettings): Promise<CaseRow[]> {
+  if (toOpen.length === 0) return [];
+  const rows = caseRowsFor(toOpen, settings);
   const inserted = await tx.insert(cases).values(rows).returning();
   const byId = new Map(inserted.map((row) => [row.id, row]));
   const opened = rows.map((row) => {
@@ -61,16 +77,6 @@ export async function openCases(tx: Database, toOpen: readonly CaseToOpen[], set
     if (!stored) throw new Error(`case ${row.id} insert returned no row`);
     return stored;
   });
-  await recordAudits(
-    tx,
-    opened.map((row, i) => ({
-      actor: toOpen[i]!.actor,
-      action: 'case.opened',
-      targetType: 'case',
-      targetId: row.id,
-      after: { state: 'open', applicationId: row.applicationId, outcome: row.outcome },
-      requestId: toOpen[i]!.requestId,
-    })),
-  );
+  await recordAudits(tx, caseOpenedAudits(rows, toOpen));
   return opened;
 }

@@ -12,7 +12,7 @@ import type { Application } from '../screening/application-schema';
 import type { WatchlistRequirement } from '../screening/engine/requirements';
 import type { WatchlistMatch } from '../screening/subject';
 import { entryLabel } from './entries';
-import { runPrepared } from './prepared';
+import { runPrepared } from '../db/prepared';
 import type { WatchlistEntryRow } from './schema';
 
 /** The value at a dotted path of the application data, when it is text. */

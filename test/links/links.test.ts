@@ -1,5 +1,5 @@
 import { linkedApplicationsQuery } from '../../src/links/queries';
-import { toQuery } from '../../src/watchlists/prepared';
+import { toQuery } from '../../src/db/prepared';
 import { japanHoliday, passportForWorkInCambodia } from '../applications/payloads';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
 

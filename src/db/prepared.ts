@@ -5,7 +5,7 @@
  */
 import { is, type SQL } from 'drizzle-orm';
 import { PgDialect, PgTransaction } from 'drizzle-orm/pg-core';
-import type { Database, RootDatabase } from '../db/client';
+import type { Database, RootDatabase } from './client';
 
 const dialect = new PgDialect();
 
