@@ -9,7 +9,22 @@
  */
 import { Column, is, Name, Param, Placeholder, SQL, StringChunk, Table, type SQL as SQLType } from 'drizzle-orm';
 import { PgDialect, PgTransaction } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { Database, RootDatabase } from './client';
+
+/**
+ * node-postgres parses timestamps, dates and intervals into JS values by default; drizzle's driver
+ * keeps them as text for each column's own decoding (decodeRow). Rows come back the same on both paths.
+ */
+const driverTypes = {
+  getTypeParser: ((typeId: number, format?: 'text' | 'binary') => {
+    const { builtins } = pg.types;
+    if (typeId === builtins.TIMESTAMPTZ || typeId === builtins.TIMESTAMP || typeId === builtins.DATE || typeId === builtins.INTERVAL) {
+      return (value: string) => value;
+    }
+    return pg.types.getTypeParser(typeId, format);
+  }) as typeof pg.types.getTypeParser,
+};
 
 const dialect = new PgDialect();
 
@@ -25,12 +40,13 @@ const crossCheck = process.env.NODE_ENV === 'test';
 
 /**
  * Executes `query` (whose text must be the same on every call with this `name`) and returns its rows
- * as node-postgres parses them. Inside a transaction it runs on that transaction, unprepared.
+ * as drizzle's driver reads them (timestamps as text). Inside a transaction it runs on that
+ * transaction, unprepared.
  */
 export async function runPrepared<Row extends Record<string, unknown>>(db: Database, name: string, query: SQLType): Promise<Row[]> {
   if (is(db, PgTransaction)) return (await db.execute(query)).rows as Row[];
   const { text, params } = statementOf(name, query);
-  return (await (db as RootDatabase).$client.query<Row>({ name, text, values: params })).rows;
+  return (await (db as RootDatabase).$client.query<Row>({ name, text, values: params, types: driverTypes })).rows;
 }
 
 function statementOf(name: string, query: SQLType): { text: string; params: unknown[] } {

@@ -1,5 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { RootDatabase, Transaction } from '../db/client';
+import { runPrepared } from '../db/prepared';
+import { decodeRow } from '../db/rows';
 import { recordAudit, type Actor } from '../audit/service';
 import { users } from '../auth/schema';
 import { conflict, notFound, unprocessable } from '../http/errors';
@@ -42,51 +44,52 @@ const claimSnapshot = (row: Pick<CaseRow, 'state' | 'claimedBy' | 'leaseExpiresA
   assignedTo: row.assignedTo,
 });
 
+/** Queue order, most urgent first. Keep it in step with cases_open_claim_order_idx (drizzle/0012_claim_indexes.sql). */
+const claimOrder = sql.raw(`(assigned_to IS NOT NULL) DESC, (kind = 'departure') DESC, priority_at ASC,
+  (outcome = 'POSTPONE_RECOMMENDED') DESC, score DESC, created_at ASC, id ASC`);
+const candidateColumns = sql.raw('id, state, claimed_by, assigned_to, kind, priority_at, outcome, score, created_at');
+
 /**
  * Hands the caller the most urgent claimable case of their office, or null when there is none.
  * Cases assigned to the caller come first; cases assigned to someone else are never handed out.
- * SKIP LOCKED lets concurrent callers each take a different row instead of queueing on one.
+ *
+ * One statement, so one round trip and atomic on its own: it takes the first open case and the first
+ * case whose claim lapsed (each through its own index, SKIP LOCKED so concurrent callers each take a
+ * different row instead of queueing on one), claims the more urgent of the two and audits the claim.
  */
 export async function claimNextCase(db: RootDatabase, ctx: ClaimContext): Promise<CaseRow | null> {
+  const rows = await runPrepared<Record<string, unknown>>(db, 'review_claim_next_case', claimNextCaseStatement(ctx));
+  const claimed = rows[0];
+  return claimed ? decodeRow(cases, claimed) : null;
+}
+
+/** The statement claimNextCase runs (exported for its query-plan test). */
+export function claimNextCaseStatement(ctx: ClaimContext): SQL {
   const { actor, now } = ctx;
-  return db.transaction(async (tx) => {
-    const claimed = await tx.execute<{ id: string; previous_state: CaseRow['state']; previous_claimant: string | null }>(sql`
-      UPDATE cases
-      SET state = 'claimed', claimed_by = ${actor.userId}, claimed_at = ${now}, lease_expires_at = ${leaseUntil(ctx)}
-      FROM (
-        SELECT id, state, claimed_by FROM cases
-        WHERE office_code = ${actor.officeCode}
-          AND (state = 'open' OR (state = 'claimed' AND lease_expires_at < ${now}))
-          AND (assigned_to IS NULL OR assigned_to = ${actor.userId})
-        -- Keep this order in step with cases_claim_order_idx (drizzle/0010_cases_claim_order.sql).
-        ORDER BY
-          (assigned_to IS NOT NULL) DESC,
-          (kind = 'departure') DESC,
-          priority_at ASC,
-          (outcome = 'POSTPONE_RECOMMENDED') DESC,
-          score DESC,
-          created_at ASC,
-          id ASC
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED
-      ) AS picked
-      WHERE cases.id = picked.id
-      RETURNING cases.id, picked.state AS previous_state, picked.claimed_by AS previous_claimant`);
-    const picked = claimed.rows[0];
-    if (!picked) return null;
-    const [row] = await tx.select().from(cases).where(eq(cases.id, picked.id));
-    if (!row) throw new Error('claimed case vanished inside its own transaction');
-    await recordAudit(tx, {
-      actor,
-      action: 'case.claimed',
-      targetType: 'case',
-      targetId: row.id,
-      before: { state: picked.previous_state, claimedBy: picked.previous_claimant },
-      after: claimSnapshot(row),
-      requestId: ctx.requestId,
-    });
-    return row;
-  });
+  const lease = leaseUntil(ctx);
+  const eligible = sql`office_code = ${actor.officeCode} AND (assigned_to IS NULL OR assigned_to = ${actor.userId})`;
+  return sql`
+    WITH open_pick AS (
+      SELECT ${candidateColumns} FROM cases WHERE state = 'open' AND ${eligible}
+      ORDER BY ${claimOrder} LIMIT 1 FOR UPDATE SKIP LOCKED
+    ), lapsed_pick AS (
+      SELECT ${candidateColumns} FROM cases WHERE state = 'claimed' AND lease_expires_at < ${now} AND ${eligible}
+      ORDER BY ${claimOrder} LIMIT 1 FOR UPDATE SKIP LOCKED
+    ), picked AS (
+      SELECT * FROM (SELECT * FROM open_pick UNION ALL SELECT * FROM lapsed_pick) AS candidates ORDER BY ${claimOrder} LIMIT 1
+    ), claimed AS (
+      UPDATE cases SET state = 'claimed', claimed_by = ${actor.userId}, claimed_at = ${now}, lease_expires_at = ${lease}
+      FROM picked WHERE cases.id = picked.id
+      RETURNING cases.*, picked.state AS previous_state, picked.claimed_by AS previous_claimant
+    ), audited AS (
+      INSERT INTO audit_log (actor_id, actor_role, office_code, action, target_type, target_id, before, after, request_id)
+      SELECT ${actor.userId}, ${actor.role}, ${actor.officeCode}, 'case.claimed', 'case', claimed.id::text,
+        jsonb_build_object('state', claimed.previous_state, 'claimedBy', claimed.previous_claimant),
+        jsonb_build_object('state', 'claimed', 'claimedBy', ${actor.userId}::text, 'leaseExpiresAt', ${lease.toISOString()}::text, 'assignedTo', claimed.assigned_to),
+        ${ctx.requestId}
+      FROM claimed
+    )
+    SELECT * FROM claimed`;
 }
 
 function refuseIfSettled(row: CaseRow): void {
