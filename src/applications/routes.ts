@@ -1,13 +1,11 @@
 import { Router, type Request } from 'express';
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDependencies } from '../app';
 import { principalOf, requireRole } from '../auth/middleware';
 import { notFound, unprocessable, validationError } from '../http/errors';
 import { decodeCursor, paginationQuery } from '../http/pagination';
 import { parseParams, parseQuery } from '../http/validate';
-import { offices } from '../offices/schema';
-import { visibleOffice } from '../offices/scope';
+import { officeKindOf, visibleOffice } from '../offices/scope';
 import {
   checkConsistency,
   departureCheckInputSchema,
@@ -39,8 +37,6 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
   const router = Router();
   const intake = new IntakeService(db, deps.screener, deps.config, (kind, decision) => metrics?.countScreening(kind, decision));
 
-  const officeKind = db.select({ kind: offices.kind }).from(offices).where(eq(offices.code, sql.placeholder('code'))).limit(1).prepare('intake_office_kind');
-
   async function submit(req: Request, kind: Intake['kind']) {
     const schema = kind === 'departure' ? departureCheckInputSchema : passportApplicationInputSchema;
     const parsed = schema.safeParse(req.body);
@@ -49,8 +45,7 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
     if (problems.length > 0) throw unprocessable(problems[0]!, problems.map((message) => ({ message })));
 
     const principal = principalOf(req);
-    const [office] = await officeKind.execute({ code: principal.officeCode });
-    if (office?.kind !== officeKindFor[kind]) {
+    if ((await officeKindOf(db, principal)) !== officeKindFor[kind]) {
       throw unprocessable(`${kind === 'departure' ? 'Departure checks' : 'Passport applications'} are submitted from a ${officeKindFor[kind].replace('_', ' ')}; your office is ${principal.officeCode}`);
     }
     return intake.submit({

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { eq, sql } from 'drizzle-orm';
 import type { RootDatabase } from '../db/client';
 import { forbidden, unauthenticated } from '../http/errors';
+import { offices } from '../offices/schema';
 import { users, type Role } from './schema';
 import { TokenError, type Principal, type TokenService } from './tokens';
 
@@ -19,10 +20,12 @@ declare global {
  * version current, so deactivation and password changes revoke old tokens at once.
  */
 export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: string): RequestHandler {
-  // Built once and prepared on each connection: it runs on every authenticated request.
+  // Built once and prepared on each connection: it runs on every authenticated request. The office's
+  // kind comes along, as intake and office scoping need it and it costs no extra round trip here.
   const currentUser = db
-    .select({ active: users.active, tokenVersion: users.tokenVersion })
+    .select({ active: users.active, tokenVersion: users.tokenVersion, officeKind: offices.kind })
     .from(users)
+    .leftJoin(offices, eq(offices.code, sql.placeholder('officeCode')))
     .where(eq(users.id, sql.placeholder('userId')))
     .limit(1)
     .prepare('auth_current_user');
@@ -37,10 +40,11 @@ export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: 
       return next(unauthenticated(error instanceof TokenError ? error.message : 'Token is not valid'));
     }
     if (principal.issuer === ownIssuer) {
-      const [user] = await currentUser.execute({ userId: principal.userId });
+      const [user] = await currentUser.execute({ userId: principal.userId, officeCode: principal.officeCode });
       if (!user || !user.active || user.tokenVersion !== principal.tokenVersion) {
         return next(unauthenticated('Token has been revoked'));
       }
+      principal = { ...principal, officeKind: user.officeKind };
     }
     req.principal = principal;
     req.log?.setBindings?.({ userId: principal.userId, office: principal.officeCode });

@@ -11,6 +11,11 @@ export interface Principal {
   /** Present on tokens this service issued; compared with the user's current version. */
   tokenVersion: number | null;
   issuer: string;
+  /**
+   * The kind of the caller's office (checkpoint, passport office, headquarters), read with the
+   * revocation check for tokens this service issued; undefined when not looked up (null: no such office).
+   */
+  officeKind?: string | null;
 }
 
 const claimsSchema = z.object({

@@ -9,6 +9,12 @@ import { offices } from './schema';
  */
 export async function visibleOffice(db: RootDatabase, principal: Principal): Promise<string | null> {
   if (principal.role !== 'supervisor' && principal.role !== 'admin') return principal.officeCode;
+  return (await officeKindOf(db, principal)) === 'headquarters' ? null : principal.officeCode;
+}
+
+/** The kind of the caller's office, as authentication read it, or from the database for tokens it did not look up. */
+export async function officeKindOf(db: RootDatabase, principal: Principal): Promise<string | null> {
+  if (principal.officeKind !== undefined) return principal.officeKind;
   const [office] = await db.select({ kind: offices.kind }).from(offices).where(eq(offices.code, principal.officeCode)).limit(1);
-  return office?.kind === 'headquarters' ? null : principal.officeCode;
+  return office?.kind ?? null;
 }
