@@ -9,6 +9,23 @@ import { batchRows, batches } from './schema';
 import type { ScreenChunkJob } from './upload';
 import { validateRow } from './validate';
 
+/** Rows of one chunk whose screening context is looked up at once (each takes up to two pooled connections). */
+const CONTEXT_LOOKUPS_AT_ONCE = 4;
+
+/** `work` on every item, at most `limit` at a time; results in input order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 interface Screened {
   rowNumber: number;
   intake: Intake;
@@ -42,18 +59,19 @@ export async function screenChunk(deps: AppDependencies, job: ScreenChunkJob): P
 
   const receivedAt = batch.createdAt;
   const actor: Actor = { userId: batch.submittedBy, role: batch.submittedRole, officeCode: batch.officeCode };
-  const screened: Screened[] = [];
+  const valid: Array<{ rowNumber: number; intake: Intake }> = [];
   const rejected: Array<{ rowNumber: number; problems: FieldProblem[] }> = [];
   for (const row of pending) {
     // Validated at upload; validating again yields the normalised data (and guards against a schema change since).
     const validation = validateRow(batch.kind, row.input);
-    if (!validation.ok) {
-      rejected.push({ rowNumber: row.rowNumber, problems: validation.problems });
-      continue;
-    }
-    const context = await resolveScreeningContext(db, validation.intake, receivedAt, deps.screener.requirements);
-    screened.push({ rowNumber: row.rowNumber, intake: validation.intake, decision: deps.screener.screen(validation.intake, receivedAt, context) });
+    if (validation.ok) valid.push({ rowNumber: row.rowNumber, intake: validation.intake });
+    else rejected.push({ rowNumber: row.rowNumber, problems: validation.problems });
   }
+  // Each row's context is a round trip or two; a few rows at a time keep the connections busy.
+  const screened: Screened[] = await mapConcurrently(valid, CONTEXT_LOOKUPS_AT_ONCE, async ({ rowNumber, intake }) => {
+    const context = await resolveScreeningContext(db, intake, receivedAt, deps.screener.requirements);
+    return { rowNumber, intake, decision: deps.screener.screen(intake, receivedAt, context) };
+  });
 
   return db.transaction(async (tx) => {
     const locked = await tx

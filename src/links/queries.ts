@@ -7,13 +7,12 @@
  * applications): coalesce(departure_at, submitted_at), as indexed.
  */
 import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
-import type { Database, RootDatabase } from '../db/client';
+import type { RootDatabase } from '../db/client';
 import { applications } from '../applications/schema';
 import { cases } from '../review/schema';
 import type { Application } from '../screening/application-schema';
 import type { LinkRequirement } from '../screening/engine/requirements';
 import { type LinkedApplication, type LinkKey, linkKeys, type ScreeningContext } from '../screening/subject';
-import { runPrepared } from '../db/prepared';
 
 /** The most linked applications one query returns per key; counts beyond it are not needed by any sane rule. */
 export const LINK_QUERY_LIMIT = 200;
@@ -105,42 +104,48 @@ function nikOf(application: Application): string {
   return application.kind === 'departure' ? application.data.traveller.nik : application.data.applicant.nik;
 }
 
-interface LinkRow extends Record<string, unknown> {
+export interface LinkRow extends Record<string, unknown> {
   by: LinkKey;
   id: string;
   nik: string;
   at_ms: number;
 }
 
+/** A link lookup: its query, and how its rows become the links rules read. */
+export interface LinkLookup {
+  query: SQL;
+  read(rows: readonly LinkRow[]): NonNullable<ScreeningContext['links']>;
+}
+
 /**
- * The applications linked to one being screened, per key the rule set asks for, in time order;
- * other travellers get opaque tokens so rules count people.
+ * The lookup for the applications linked to one being screened, per key the rule set asks for, in
+ * time order (other travellers get opaque tokens so rules count people); null when it has none of
+ * the keys they name.
  */
-export async function findLinkedApplications(
-  db: Database,
-  application: Application,
-  receivedAt: Date,
-  requirements: readonly LinkRequirement[],
-): Promise<NonNullable<ScreeningContext['links']>> {
+export function linkLookup(application: Application, receivedAt: Date, requirements: readonly LinkRequirement[]): LinkLookup | null {
   const keys: LinkQueryInput['keys'] = {};
   for (const { by, withinDays } of requirements) {
     const value = applicationKeyValue(by, application);
     if (value !== null) keys[by] = { value, withinDays };
   }
-  if (Object.keys(keys).length === 0) return {};
+  if (Object.keys(keys).length === 0) return null;
   const at = applicationLinkTime(application, receivedAt);
-  const rows = await runPrepared<LinkRow>(db, 'saring_linked_applications', linkedApplicationsQuery({ at, receivedBefore: receivedAt, excludeNik: nikOf(application), keys }));
-  rows.sort((a, b) => a.at_ms - b.at_ms || (a.id < b.id ? -1 : 1));
-  const tokens = new Map<string, string>();
-  const links: NonNullable<ScreeningContext['links']> = {};
-  for (const by of Object.keys(keys) as LinkKey[]) links[by] = [];
-  for (const row of rows) {
-    let token = tokens.get(row.nik);
-    if (!token) tokens.set(row.nik, (token = `t${tokens.size + 1}`));
-    const linked: LinkedApplication = { applicationId: row.id, daysApart: Math.abs(row.at_ms - at.getTime()) / DAY_MS, traveller: token };
-    links[row.by]!.push(linked);
-  }
-  return links;
+  return {
+    query: linkedApplicationsQuery({ at, receivedBefore: receivedAt, excludeNik: nikOf(application), keys }),
+    read: (found) => {
+      const rows = [...found].sort((a, b) => a.at_ms - b.at_ms || (a.id < b.id ? -1 : 1));
+      const tokens = new Map<string, string>();
+      const links: NonNullable<ScreeningContext['links']> = {};
+      for (const by of Object.keys(keys) as LinkKey[]) links[by] = [];
+      for (const row of rows) {
+        let token = tokens.get(row.nik);
+        if (!token) tokens.set(row.nik, (token = `t${tokens.size + 1}`));
+        const linked: LinkedApplication = { applicationId: row.id, daysApart: Math.abs(row.at_ms - at.getTime()) / DAY_MS, traveller: token };
+        links[row.by]!.push(linked);
+      }
+      return links;
+    },
+  };
 }
 
 export interface ClusterMember {

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { findLinkedApplications } from '../links/queries';
-import { findWatchlistMatches } from '../watchlists/matching';
+import { runPrepared } from '../db/prepared';
+import { linkLookup, type LinkRow } from '../links/queries';
+import { watchlistLookup, type MatchRow } from '../watchlists/matching';
 import type { Application } from './application-schema';
 import type { ScreeningRequirements } from './engine/requirements';
 import type { ScreeningContext } from './subject';
@@ -27,10 +29,20 @@ export async function resolveScreeningContext(
 ): Promise<ScreeningContext | undefined> {
   const needs = requirements?.[application.kind];
   if (!needs || (needs.watchlist.length === 0 && needs.links.length === 0)) return undefined;
-  // One prepared statement each; on the pool they run side by side (in a transaction, one after the other).
-  const [watchlist, links] = await Promise.all([
-    needs.watchlist.length > 0 ? findWatchlistMatches(db, application, receivedAt, needs.watchlist) : [],
-    needs.links.length > 0 ? findLinkedApplications(db, application, receivedAt, needs.links) : {},
-  ]);
-  return { watchlist, links };
+  const watchlist = needs.watchlist.length > 0 ? watchlistLookup(application, receivedAt, needs.watchlist) : null;
+  const links = needs.links.length > 0 ? linkLookup(application, receivedAt, needs.links) : null;
+  if (watchlist && links) {
+    // Both in one statement: one round trip per screening instead of two.
+    const [row] = await runPrepared<{ watchlist: MatchRow[]; links: LinkRow[] }>(
+      db,
+      'saring_screening_context',
+      sql`select coalesce((select json_agg(w) from (${watchlist.query}) w), '[]'::json) as watchlist,
+        coalesce((select json_agg(l) from (${links.query}) l), '[]'::json) as links`,
+    );
+    return { watchlist: watchlist.read(row?.watchlist ?? []), links: links.read(row?.links ?? []) };
+  }
+  return {
+    watchlist: watchlist ? watchlist.read(await runPrepared<MatchRow>(db, 'saring_watchlist_match', watchlist.query)) : [],
+    links: links ? links.read(await runPrepared<LinkRow>(db, 'saring_linked_applications', links.query)) : {},
+  };
 }

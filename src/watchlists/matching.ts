@@ -7,12 +7,10 @@
  * Indonesian spellings and Muhammad's spellings folded; word order ignored).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client';
 import type { Application } from '../screening/application-schema';
 import type { WatchlistRequirement } from '../screening/engine/requirements';
 import type { WatchlistMatch } from '../screening/subject';
 import { entryLabel } from './entries';
-import { runPrepared } from '../db/prepared';
 import type { WatchlistEntryRow } from './schema';
 
 /** The value at a dotted path of the application data, when it is text. */
@@ -31,7 +29,7 @@ function employerCountryOf(application: Application): string {
     : (application.data.employment?.employerCountry ?? application.data.intendedDestinationCountry);
 }
 
-interface MatchRow extends Record<string, unknown> {
+export interface MatchRow extends Record<string, unknown> {
   req: number;
   id: string;
   list: WatchlistEntryRow['list'];
@@ -90,13 +88,19 @@ cross join lateral (
 ) m`;
 }
 
-/** The watchlist matches for every requirement, as the `watchlist` condition reads them. */
-export async function findWatchlistMatches(db: Database, application: Application, asOf: Date, requirements: readonly WatchlistRequirement[]): Promise<WatchlistMatch[]> {
+/** A watchlist lookup: its query, and how its rows become the matches the `watchlist` condition reads. */
+export interface WatchlistLookup {
+  query: SQL;
+  read(rows: readonly MatchRow[]): WatchlistMatch[];
+}
+
+/** The lookup for an application's watchlist requirements; null when the application has none of the fields they compare. */
+export function watchlistLookup(application: Application, asOf: Date, requirements: readonly WatchlistRequirement[]): WatchlistLookup | null {
   const present = requirements.flatMap((requirement) => {
     const value = applicationText(application, requirement.field);
     return value === undefined ? [] : [{ requirement, value }];
   });
-  if (present.length === 0) return [];
+  if (present.length === 0) return null;
   const input = {
     asOf: asOf.toISOString(),
     threshold: Math.min(1, ...present.filter(({ requirement }) => requirement.mode === 'name').map(({ requirement }) => requirement.minSimilarity)),
@@ -114,12 +118,15 @@ export async function findWatchlistMatches(db: Database, application: Applicatio
       input.name.mins.push(requirement.minSimilarity);
     }
   });
-  const rows = await runPrepared<MatchRow>(db, 'saring_watchlist_match', watchlistMatchQuery(input));
-  return rows
-    .map((row) => {
-      const { list, field } = present[row.req]!.requirement;
-      return { req: row.req, match: { list, field, entryId: row.id, entry: entryLabel(row), similarity: Number(row.similarity), source: row.source } };
-    })
-    .sort((a, b) => a.req - b.req || (a.match.entryId < b.match.entryId ? -1 : 1))
-    .map(({ match }) => match);
+  return {
+    query: watchlistMatchQuery(input),
+    read: (rows) =>
+      rows
+        .map((row) => {
+          const { list, field } = present[row.req]!.requirement;
+          return { req: row.req, match: { list, field, entryId: row.id, entry: entryLabel(row), similarity: Number(row.similarity), source: row.source } };
+        })
+        .sort((a, b) => a.req - b.req || (a.match.entryId < b.match.entryId ? -1 : 1))
+        .map(({ match }) => match),
+  };
 }

@@ -4,7 +4,7 @@ import { csvColumns } from '../../src/postponements/export';
 import { exportRows } from '../../src/postponements/queries';
 import { insertFlaggedApplication } from '../support/fixtures';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
-import { emptyLog, get, insertLogRows, manualBody, post, query, type User } from './support';
+import { emptyLog, get, insertLogRows, post, query, type User } from './support';
 
 /** Names and notes that break naive CSV writers: delimiters, quotes, line breaks, non-ASCII Indonesian text. */
 const trickyApplicant = 'Dewi "Ayu" Lestari, S.H.';
