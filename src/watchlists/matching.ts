@@ -79,9 +79,9 @@ cross join lateral (
     from (select u.req, u.list, u.min, saring_name_key(u.value) as key
             from unnest(${sql.param(input.name.req)}::int[], ${sql.param(input.name.lists)}::watchlist_kind[], ${sql.param(input.name.values)}::text[], ${sql.param(input.name.mins)}::real[]) as u(req, list, value, min)
           offset 0) r
-    -- Each name is one trigram index lookup with its key as a constant. The lookup is kept apart (offset 0) with
-    -- the trigram test alone, so no other index (list, dates) looks cheaper to the planner; the rest filters its result.
-    cross join lateral (select * from watchlist_entries t where t.name_key % r.key offset 0) e
+    -- Each name is one trigram index lookup, in a function of its own that always uses the index
+    -- (drizzle/0013_watchlist_name_lookup.sql); the rest filters its result.
+    cross join lateral saring_watchlist_name_candidates(r.key) e
    where e.list = r.list and similarity(e.name_key, r.key) >= r.min
      and (r.list <> 'employer' or e.country is null or e.country = ${input.country}::text) and ${active}
      and cfg.threshold is not null
