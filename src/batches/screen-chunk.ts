@@ -10,7 +10,7 @@ import type { ScreenChunkJob } from './upload';
 import { validateRow } from './validate';
 
 /** Rows of one chunk whose screening context is looked up at once (each takes up to two pooled connections). */
-const CONTEXT_LOOKUPS_AT_ONCE = 4;
+const CONTEXT_LOOKUPS_AT_ONCE = 8;
 
 /** `work` on every item, at most `limit` at a time; results in input order. */
 async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
