@@ -28,17 +28,25 @@ interface Node {
 
 type Getter = (s: State) => unknown;
 
+const step = (value: unknown, key: string): unknown =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+// One function per root, so reading the root is a plain property load rather than a keyed one.
+const roots: Readonly<Record<'data' | 'derived' | 'context', Getter>> = {
+  data: (s) => s.data,
+  derived: (s) => s.derived,
+  context: (s) => s.context,
+};
+
 function compileGetter(path: string): Getter {
   const segments = path.split('.');
-  const root = segments[0] === 'derived' ? 'derived' : segments[0] === 'context' ? 'context' : 'data';
-  const rest = root === 'data' ? segments : segments.slice(1);
-  const step = (value: unknown, key: string): unknown =>
-    value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  const rootName = segments[0] === 'derived' ? 'derived' : segments[0] === 'context' ? 'context' : 'data';
+  const root = roots[rootName];
+  const rest = rootName === 'data' ? segments : segments.slice(1);
   const [a, b, c] = rest;
-  if (rest.length === 1) return (s) => step(s[root], a!);
-  if (rest.length === 2) return (s) => step(step(s[root], a!), b!);
-  if (rest.length === 3) return (s) => step(step(step(s[root], a!), b!), c!);
-  return (s) => rest.reduce<unknown>((value, key) => step(value, key), s[root]);
+  if (rest.length === 1) return (s) => step(root(s), a!);
+  if (rest.length === 2) return (s) => step(step(root(s), a!), b!);
+  if (rest.length === 3) return (s) => step(step(step(root(s), a!), b!), c!);
+  return (s) => rest.reduce<unknown>((value, key) => step(value, key), root(s));
 }
 
 const present = (value: unknown) => value !== undefined && value !== null;
