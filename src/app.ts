@@ -71,6 +71,7 @@ export function createApp(deps: AppDependencies): Express {
   metrics.observePool(db.$client);
   metrics.observeReviewQueue(db.$client);
   metrics.observeJobs(jobs, db.$client);
+  metrics.observeAuditSealing(db.$client);
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));

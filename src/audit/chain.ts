@@ -72,10 +72,13 @@ export function canonicalJson(value: unknown): string {
 
 /** The canonical serialisation of one record, the input to its hash. */
 export function canonicalRecord(fields: ChainedFields): string {
-  return canonicalJson({
-    format: INLINE_FORMAT,
+  return canonicalJson({ format: INLINE_FORMAT, at: fields.at.toISOString(), ...recordColumns(fields) });
+}
+
+/** The columns both formats cover, besides the record's time. */
+function recordColumns(fields: Omit<ChainedFields, 'at'>) {
+  return {
     id: fields.id,
-    at: fields.at.toISOString(),
     actorId: fields.actorId,
     actorRole: fields.actorRole,
     officeCode: fields.officeCode,
@@ -86,7 +89,7 @@ export function canonicalRecord(fields: ChainedFields): string {
     after: fields.after ?? null,
     requestId: fields.requestId,
     prevHash: fields.prevHash,
-  });
+  };
 }
 
 /** The hash of a record chained in line (format 1). */
@@ -104,22 +107,7 @@ export interface SealedFields extends Omit<ChainedFields, 'at'> {
 
 /** The canonical serialisation of seal number `seq` over a record (format 2). */
 export function canonicalSeal(seq: number, fields: SealedFields): string {
-  return canonicalJson({
-    format: SEAL_FORMAT,
-    seq,
-    id: fields.id,
-    atMicros: fields.atMicros,
-    actorId: fields.actorId,
-    actorRole: fields.actorRole,
-    officeCode: fields.officeCode,
-    action: fields.action,
-    targetType: fields.targetType,
-    targetId: fields.targetId,
-    before: fields.before ?? null,
-    after: fields.after ?? null,
-    requestId: fields.requestId,
-    prevHash: fields.prevHash,
-  });
+  return canonicalJson({ format: SEAL_FORMAT, seq, atMicros: fields.atMicros, ...recordColumns(fields) });
 }
 
 export function sealHash(seq: number, fields: SealedFields): string {

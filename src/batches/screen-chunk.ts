@@ -8,23 +8,10 @@ import type { ScreeningDecision } from '../screening/screener';
 import { batchRows, batches } from './schema';
 import type { ScreenChunkJob } from './upload';
 import { validateRow } from './validate';
+import { mapLimited } from '../jobs/map-limited';
 
 /** Rows of one chunk whose screening context is looked up at once (each takes up to two pooled connections). */
 const CONTEXT_LOOKUPS_AT_ONCE = 8;
-
-/** `work` on every item, at most `limit` at a time; results in input order. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 interface Screened {
   rowNumber: number;
@@ -68,7 +55,7 @@ export async function screenChunk(deps: AppDependencies, job: ScreenChunkJob): P
     else rejected.push({ rowNumber: row.rowNumber, problems: validation.problems });
   }
   // Each row's context is a round trip or two; a few rows at a time keep the connections busy.
-  const screened: Screened[] = await mapConcurrently(valid, CONTEXT_LOOKUPS_AT_ONCE, async ({ rowNumber, intake }) => {
+  const screened: Screened[] = await mapLimited(valid, CONTEXT_LOOKUPS_AT_ONCE, async ({ rowNumber, intake }) => {
     const context = await resolveScreeningContext(db, intake, receivedAt, deps.screener.requirements);
     return { rowNumber, intake, decision: deps.screener.screen(intake, receivedAt, context) };
   });

@@ -95,6 +95,19 @@ export class Metrics {
     });
   }
 
+  /** Audit records committed but not hash-chained yet: a count that keeps growing means no sealer runs. */
+  observeAuditSealing(pool: Pool): void {
+    new Gauge({
+      name: 'saring_audit_unsealed_records',
+      help: 'Audit records committed but not yet sealed into the hash chain (the audit.seal job drains them every AUDIT_SEAL_EVERY_MS)',
+      registers: [this.registry],
+      async collect() {
+        const result = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_unsealed').catch(() => null);
+        if (result) this.set(result.rows[0]?.n ?? 0);
+      },
+    });
+  }
+
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'saring_' });
   }

@@ -4,6 +4,7 @@ import type { AppDependencies } from '../app';
 import { recordAudit, type Actor } from '../audit/service';
 import type { RootDatabase } from '../db/client';
 import { conflict, notFound, unprocessable } from '../http/errors';
+import { outboxFor, recordJob } from '../jobs/outbox';
 import type { ApplicationKind } from '../screening/application-schema';
 import { formatProblem, type RuleSetProblem } from '../screening/rules/loader';
 import { BACKTEST_JOB, countInRange, INLINE_LIMIT, runBacktest } from './backtest';
@@ -171,18 +172,12 @@ export async function requestBacktest(
       after: { backtestId: created!.id, baselineVersion, from: range.from.toISOString(), to: range.to.toISOString(), kind: range.kind, total, inline, trigger },
       requestId: caller?.requestId ?? null,
     });
+    // In the job outbox, so a backtest requested while Redis is away still runs once it is back.
+    if (!inline) await recordJob(tx, BACKTEST_JOB, { backtestId: created!.id }, { jobId: `rulesets-backtest-${created!.id}` });
     return created!;
   });
-  if (inline) {
-    await runBacktest(db, row.id, deps.logger);
-  } else {
-    try {
-      await deps.jobs.enqueue(BACKTEST_JOB, { backtestId: row.id }, { jobId: `rulesets-backtest-${row.id}` });
-    } catch (error) {
-      await db.update(ruleSetBacktests).set({ state: 'failed', error: `could not queue the backtest: ${String(error)}` }).where(eq(ruleSetBacktests.id, row.id));
-      throw error;
-    }
-  }
+  if (inline) await runBacktest(db, row.id, deps.logger);
+  else outboxFor(deps).kick();
   const [current] = await db.select().from(ruleSetBacktests).where(eq(ruleSetBacktests.id, row.id));
   return current!;
 }
@@ -230,13 +225,9 @@ export async function requestRescreen(
       after: { rescreenId: created!.id, officeCode: scope.officeCode, kind: scope.kind, total },
       requestId: caller.requestId,
     });
+    await recordJob(tx, RESCREEN_JOB, { rescreenId: created!.id, actor: caller.actor }, { jobId: `rulesets-rescreen-${created!.id}` });
     return created!;
   });
-  try {
-    await deps.jobs.enqueue(RESCREEN_JOB, { rescreenId: row.id, actor: caller.actor }, { jobId: `rulesets-rescreen-${row.id}` });
-  } catch (error) {
-    await db.update(ruleSetRescreens).set({ state: 'failed', error: `could not queue the re-screen: ${String(error)}` }).where(eq(ruleSetRescreens.id, row.id));
-    throw error;
-  }
+  outboxFor(deps).kick();
   return row;
 }

@@ -35,6 +35,20 @@ withRedis('when Redis fails', () => {
     await proxy.stop();
   });
 
+  /**
+   * Waits until a direct enqueue fails at once rather than waiting for Redis; requests use the outbox
+   * instead. (Until the client notices the dropped connection, an enqueue still waits: each try gets a moment.)
+   */
+  const untilEnqueueRefused = () =>
+    eventually(
+      () =>
+        Promise.race([
+          ctx.jobs.enqueue('batches.sweep', {}).then(() => 'queued', (error: Error) => error.message),
+          new Promise<string>((resolve) => setTimeout(() => resolve('waiting'), 300)),
+        ]),
+      (outcome) => /Redis is not reachable/.test(outcome),
+    );
+
   const undispatched = async () => (await query<{ n: number }>(ctx, 'SELECT count(*)::int AS n FROM job_outbox WHERE dispatched_at IS NULL'))[0]!.n;
 
   it('given a batch whose queued chunk jobs are lost in a Redis restart, when workers run again, then the sweep re-dispatches from PostgreSQL and every row is screened once', async () => {
@@ -64,14 +78,7 @@ withRedis('when Redis fails', () => {
     expect(subscribed.status).toBe(201);
     try {
       await proxy.stop();
-      // A direct enqueue now fails at once rather than waiting for Redis; requests use the outbox instead.
-      // (Until the client notices the dropped connection, an enqueue still waits for Redis: give each try a moment.)
-      const attempt = () =>
-        Promise.race([
-          ctx.jobs.enqueue('batches.sweep', {}).then(() => 'queued', (error: Error) => error.message),
-          new Promise<string>((resolve) => setTimeout(() => resolve('waiting'), 300)),
-        ]);
-      await eventually(attempt, (outcome) => /Redis is not reachable/.test(outcome));
+      await untilEnqueueRefused();
 
       const single = await api(ctx).post('/api/v1/departure-checks').set(bearer(officer.token)).send(cambodiaLure());
       expect(single.status).toBe(201);
@@ -99,6 +106,34 @@ withRedis('when Redis fails', () => {
     } finally {
       await proxy.start().catch(() => undefined);
       await receiver.stop();
+    }
+  });
+
+  it('given Redis is down, when an admin asks for a background backtest, then it is accepted and runs once Redis returns', async () => {
+    await ctx.jobs.startWorking();
+    const admin = await ctx.tokenFor('admin', 'HQ');
+    const version = ctx.screener.ruleSetVersion;
+    try {
+      await proxy.stop();
+      await untilEnqueueRefused();
+
+      const queued = await api(ctx)
+        .post(`/api/v1/rulesets/${version}/backtest`)
+        .set(bearer(admin))
+        .send({ from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z', baseline: version, background: true });
+      expect(queued.status).toBe(202);
+      expect(queued.body.state).toBe('queued');
+      const [waiting] = await query<{ n: number }>(ctx, `SELECT count(*)::int AS n FROM job_outbox WHERE dispatched_at IS NULL AND data->>'backtestId' = $1`, [queued.body.id]);
+      expect(waiting!.n).toBe(1);
+
+      await proxy.start();
+      const done = await eventually(
+        async () => (await api(ctx).get(queued.headers.location!).set(bearer(admin))).body,
+        (body) => body.state === 'done' || body.state === 'failed',
+      );
+      expect(done.state).toBe('done');
+    } finally {
+      await proxy.start().catch(() => undefined);
     }
   });
 });

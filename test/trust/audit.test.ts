@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { recordAudit, recordAudits } from '../../src/audit/service';
-import { GENESIS_HASH, sealHash } from '../../src/audit/chain';
+import { GENESIS_HASH, recordHash, sealHash } from '../../src/audit/chain';
+import { verifyChain } from '../../src/audit/queries';
 import { AUDIT_SEALER_LOCK_KEY, sealAuditRecords, sealedFieldsOf, storedRecordColumns, type StoredAuditRecord } from '../../src/audit/sealer';
 import { cambodiaLure, japanHoliday } from '../applications/payloads';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
@@ -30,7 +31,7 @@ describe('audit trail', () => {
 
   beforeAll(async () => {
     // The sealer runs when these tests say so, not on its timer.
-    ctx = await createTestContext({ LOGIN_RATE_LIMIT: '1000', AUDIT_SEAL_EVERY_MS: '3600000' });
+    ctx = await createTestContext({ LOGIN_RATE_LIMIT: '1000', AUDIT_SEAL_EVERY_MS: '3600000', METRICS_TOKEN: 'audit-scrape-token-0123456789' });
     officer = await ctx.userFor('officer', 'TPI-CGK');
     supervisor = await ctx.userFor('supervisor', 'TPI-CGK');
     hqAdmin = await ctx.userFor('admin', 'HQ');
@@ -122,6 +123,18 @@ describe('audit trail', () => {
 
       const listed = await api(ctx).get('/api/v1/audit').query({ limit: 1 }).set(bearer(hqAdmin.token));
       expect(listed.body.items[0]).toMatchObject({ id: last.id, seq: last.seq, prevHash: last.prev_hash, hash: last.hash });
+    });
+
+    it('given records waiting for the sealer, when metrics are scraped, then the waiting count is reported, and 0 once sealed', async () => {
+      const scrape = async () => (await api(ctx).get('/metrics').set('Authorization', 'Bearer audit-scrape-token-0123456789')).text;
+      await seal();
+      await recordAudits(ctx.database.db, [
+        { actor: null, action: 'test.metric', targetType: 'test', targetId: '1' },
+        { actor: null, action: 'test.metric', targetType: 'test', targetId: '2' },
+      ]);
+      expect(await scrape()).toMatch(/saring_audit_unsealed_records 2\n/);
+      await seal();
+      expect(await scrape()).toMatch(/saring_audit_unsealed_records 0\n/);
     });
 
     it('given the sealer busy for as long as a request takes, when an officer screens, then the request does not wait for the chain', async () => {
@@ -456,3 +469,73 @@ describe('audit trail', () => {
     expect(await verify()).toMatchObject({ ok: true });
   });
 });
+
+describe('audit records chained in line before sealing existed', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUDIT_SEAL_EVERY_MS: '3600000' });
+  });
+  afterAll(() => ctx.close());
+
+  /** Writes records as the in-line chain did (migrations 0004 to 0010): hash and prevHash on the record itself. */
+  async function writeInline(count: number): Promise<Array<{ id: number; hash: string }>> {
+    const written: Array<{ id: number; hash: string }> = [];
+    let prevHash = GENESIS_HASH;
+    for (let i = 0; i < count; i++) {
+      const { rows } = await ctx.database.pool.query<{ id: string; at_ms: string }>(
+        "SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))::text AS id, (extract(epoch FROM date_trunc('milliseconds', now())) * 1000)::bigint::text AS at_ms",
+      );
+      const fields = {
+        id: Number(rows[0]!.id),
+        at: new Date(Number(rows[0]!.at_ms)),
+        actorId: null,
+        actorRole: null,
+        officeCode: null,
+        action: 'legacy.event',
+        targetType: 'test',
+        targetId: `legacy-${i}`,
+        before: null,
+        after: { n: i },
+        requestId: null,
+        prevHash,
+      };
+      const hash = recordHash(fields);
+      await ctx.database.pool.query(
+        'INSERT INTO audit_log (id, at, action, target_type, target_id, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [fields.id, fields.at, fields.action, fields.targetType, fields.targetId, JSON.stringify(fields.after), prevHash, hash],
+      );
+      written.push({ id: fields.id, hash });
+      prevHash = hash;
+    }
+    return written;
+  }
+
+  it('given records chained in line, when new records are sealed, then the first seal continues from the last in-line hash and verify checks both', async () => {
+    const inline = await writeInline(3);
+    await recordAudit(ctx.database.db, { actor: null, action: 'test.after_upgrade', targetType: 'test', targetId: null });
+    await sealAuditRecords(ctx.database.db);
+
+    const { rows: seals } = await ctx.database.pool.query<{ audit_id: string; prev_hash: string }>('SELECT audit_id::text, prev_hash FROM audit_seals ORDER BY seq');
+    // In-line records are not sealed again: the seals start after them, from the last in-line hash.
+    expect(seals.every((seal) => !inline.some((record) => String(record.id) === seal.audit_id))).toBe(true);
+    expect(seals[0]!.prev_hash).toBe(inline[2]!.hash);
+    const report = await verifyChain(ctx.database.db);
+    expect(report).toMatchObject({ ok: true, checked: 3 + seals.length, pending: { count: 0 } });
+  });
+
+  it('given an in-line record changed afterwards, when verified, then that record is reported', async () => {
+    const [first] = (await ctx.database.pool.query<{ id: number }>("SELECT id::int AS id FROM audit_log WHERE action = 'legacy.event' ORDER BY id LIMIT 1")).rows;
+    const client = await ctx.database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await client.query(`UPDATE audit_log SET after = '{"n":99}' WHERE id = $1`, [first!.id]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const report = await verifyChain(ctx.database.db);
+    expect(report.firstBroken).toMatchObject({ id: first!.id, seq: null, problem: 'hash_mismatch' });
+  });
+});
+
