@@ -3,15 +3,11 @@ import type { AppDependencies } from '../app';
 import { recordAudit, type Actor } from '../audit/service';
 import { slaSettingsOf, storeScreenedApplications, type Intake } from '../applications/service';
 import type { FieldProblem } from '../http/errors';
-import { resolveScreeningContext } from '../screening/context';
+import { resolveScreeningContexts } from '../screening/context';
 import type { ScreeningDecision } from '../screening/screener';
 import { batchRows, batches } from './schema';
 import type { ScreenChunkJob } from './upload';
 import { validateRow } from './validate';
-import { mapLimited } from '../jobs/map-limited';
-
-/** Rows of one chunk whose screening context is looked up at once (each takes up to two pooled connections). */
-const CONTEXT_LOOKUPS_AT_ONCE = 8;
 
 interface Screened {
   rowNumber: number;
@@ -23,8 +19,9 @@ interface Screened {
  * Screens the pending rows of one chunk of a batch, exactly once per (batch, row number), however
  * often the job runs (retries, a killed worker's job taken back, a re-dispatch after Redis lost it):
  *
- * 1. rows still pending are screened outside any transaction (as a single request is: context, then
- *    the pure engine, with the batch's receive time as "now", so a rerun decides the same);
+ * 1. rows still pending are screened outside any transaction (as a single request is: context, all
+ *    rows' in one statement, then the pure engine, with the batch's receive time as "now", so a rerun
+ *    decides the same);
  * 2. one transaction locks those rows FOR UPDATE and keeps only the ones still pending: a concurrent
  *    run of the same chunk waits here and then finds them screened;
  * 3. it stores applications, decisions, audit records and cases with multi-row inserts, marks the rows
@@ -54,11 +51,9 @@ export async function screenChunk(deps: AppDependencies, job: ScreenChunkJob): P
     if (validation.ok) valid.push({ rowNumber: row.rowNumber, intake: validation.intake });
     else rejected.push({ rowNumber: row.rowNumber, problems: validation.problems });
   }
-  // Each row's context is a round trip or two; a few rows at a time keep the connections busy.
-  const screened: Screened[] = await mapLimited(valid, CONTEXT_LOOKUPS_AT_ONCE, async ({ rowNumber, intake }) => {
-    const context = await resolveScreeningContext(db, intake, receivedAt, deps.screener.requirements);
-    return { rowNumber, intake, decision: deps.screener.screen(intake, receivedAt, context) };
-  });
+  // Every row's watchlist matches and links in one statement: one round trip for the chunk.
+  const contexts = await resolveScreeningContexts(db, valid.map((row) => row.intake), receivedAt, deps.screener.requirements);
+  const screened: Screened[] = valid.map(({ rowNumber, intake }, i) => ({ rowNumber, intake, decision: deps.screener.screen(intake, receivedAt, contexts[i]) }));
 
   return db.transaction(async (tx) => {
     const locked = await tx

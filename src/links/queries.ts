@@ -46,14 +46,14 @@ export function applicationKeyValue(by: LinkKey, application: Application): stri
   }
 }
 
-/** The SQL turning a parameter from applicationKeyValue into the key, by the same functions as the indexes. */
-function linkKeyValueSql(by: LinkKey, value: string | null): SQL {
+/** The SQL turning a value from applicationKeyValue into the key, by the same functions as the indexes. */
+function linkKeyValueSql(by: LinkKey, value: SQL): SQL {
   switch (by) {
     case 'recruiterPhone':
     case 'sponsorPhone':
-      return sql`${value}::text`;
+      return value;
     case 'employer':
-      return sql`saring_name_key(${value}::text)`;
+      return sql`saring_name_key(${value})`;
     case 'ticketPayer':
       return sql`saring_ticket_payer_key(${value}::jsonb)`;
   }
@@ -65,39 +65,47 @@ export function applicationLinkTime(application: Application, receivedAt: Date):
 }
 
 export interface LinkQueryInput {
-  /** The application's link time; each key's window is this ± its withinDays. */
-  at: Date;
-  /** Only applications received before this moment (the application's own receipt). */
+  /** Only applications received before this moment (the receipt of the applications being screened). */
   receivedBefore: Date;
-  /** The traveller's NIK: their own other applications are not links. */
-  excludeNik: string;
-  /** Per key, its value (see applicationKeyValue) and window; absent keys find nothing. */
-  keys: Partial<Record<LinkKey, { value: string; withinDays: number }>>;
+  applications: Array<{
+    /** The application's link time; each key's window is this ± its withinDays. */
+    at: Date;
+    /** The traveller's NIK: their own other applications are not links. */
+    excludeNik: string;
+    /** Per key, its value (see applicationKeyValue) and window; absent keys find nothing. */
+    keys: Partial<Record<LinkKey, { value: string; withinDays: number }>>;
+  }>;
 }
 
 /**
- * The query behind the `linked` condition: one branch per key, each an index range scan on
- * (key, link time), nearest first, at most LINK_QUERY_LIMIT rows. Its text is the same whatever keys
- * are asked for (absent ones get a null key), so it is prepared once per connection; exported so its
- * plan can be checked.
+ * The query behind the `linked` condition, for any number of applications: for each (`app`, its
+ * position), one branch per key, each an index range scan on (key, link time), nearest first, at most
+ * LINK_QUERY_LIMIT rows. The applications come in as arrays, so its text is the same however many there
+ * are and whatever keys they have (absent ones get a null key): it is prepared once per connection;
+ * exported so its plan can be checked.
  */
 export function linkedApplicationsQuery(input: LinkQueryInput): SQL {
-  const at = input.at.toISOString();
-  const branches = linkKeys.map((by) => {
-    const key = input.keys[by];
-    const days = key?.withinDays ?? 0;
-    const from = new Date(input.at.getTime() - days * DAY_MS).toISOString();
-    const to = new Date(input.at.getTime() + days * DAY_MS).toISOString();
+  const column = <T>(values: (a: LinkQueryInput['applications'][number]) => T) => sql.param(input.applications.map(values));
+  const keyArrays = linkKeys.flatMap((by) => [
+    sql`${column((a) => a.keys[by]?.value ?? null)}::text[]`,
+    sql`${column((a) => a.keys[by]?.withinDays ?? 0)}::int[]`,
+  ]);
+  const keyColumns = linkKeys.map((_, i) => `value_${i}, days_${i}`).join(', ');
+  const branches = linkKeys.map((by, i) => {
+    const window = sql.raw(`a.days_${i} * interval '86400 seconds'`);
     return sql`(select ${by}::text as by, ${applications.id} as id, ${applications.nik} as nik, (extract(epoch from ${linkTime}) * 1000)::float8 as at_ms
       from ${applications}
-      where ${linkKeyColumn[by]} = ${linkKeyValueSql(by, key?.value ?? null)}
-        and ${linkTime} between ${from}::timestamptz and ${to}::timestamptz
+      where ${linkKeyColumn[by]} = ${linkKeyValueSql(by, sql.raw(`a.value_${i}`))}
+        and ${linkTime} between a.at - ${window} and a.at + ${window}
         and ${applications.submittedAt} < ${input.receivedBefore.toISOString()}::timestamptz
-        and ${applications.nik} <> ${input.excludeNik}::text
-      order by abs(extract(epoch from ${linkTime} - ${at}::timestamptz)), ${applications.id}
+        and ${applications.nik} <> a.nik
+      order by abs(extract(epoch from ${linkTime} - a.at)), ${applications.id}
       limit ${sql.raw(String(LINK_QUERY_LIMIT))})`;
   });
-  return sql.join(branches, sql` union all `);
+  return sql`select a.app, x.* from unnest(
+      ${sql.param(input.applications.map((_, i) => i))}::int[], ${column((a) => a.at.toISOString())}::timestamptz[], ${column((a) => a.excludeNik)}::text[], ${sql.join(keyArrays, sql`, `)}
+    ) as a(app, at, nik, ${sql.raw(keyColumns)})
+    cross join lateral (${sql.join(branches, sql` union all `)}) x`;
 }
 
 function nikOf(application: Application): string {
@@ -105,43 +113,55 @@ function nikOf(application: Application): string {
 }
 
 export interface LinkRow extends Record<string, unknown> {
+  /** The position of the application it is linked to, in LinkQueryInput.applications. */
+  app: number;
   by: LinkKey;
   id: string;
   nik: string;
   at_ms: number;
 }
 
-/** A link lookup: its query, and how its rows become the links rules read. */
+/** A link lookup for several applications: its query, and how its rows become each one's links. */
 export interface LinkLookup {
   query: SQL;
-  read(rows: readonly LinkRow[]): NonNullable<ScreeningContext['links']>;
+  /** The links of each application, in the order given, as the `linked` condition reads them. */
+  read(rows: readonly LinkRow[]): Array<NonNullable<ScreeningContext['links']>>;
 }
 
 /**
- * The lookup for the applications linked to one being screened, per key the rule set asks for, in
- * time order (other travellers get opaque tokens so rules count people); null when it has none of
- * the keys they name.
+ * The lookup for the applications linked to each one being screened, per key the rule set asks for,
+ * all in one statement; null when none of them has any of the keys. Each application's links are in
+ * time order, and other travellers get opaque tokens so rules count people.
  */
-export function linkLookup(application: Application, receivedAt: Date, requirements: readonly LinkRequirement[]): LinkLookup | null {
-  const keys: LinkQueryInput['keys'] = {};
-  for (const { by, withinDays } of requirements) {
-    const value = applicationKeyValue(by, application);
-    if (value !== null) keys[by] = { value, withinDays };
-  }
-  if (Object.keys(keys).length === 0) return null;
-  const at = applicationLinkTime(application, receivedAt);
+export function linkLookup(items: ReadonlyArray<{ application: Application; requirements: readonly LinkRequirement[] }>, receivedAt: Date): LinkLookup | null {
+  const asked = items.map(({ application, requirements }) => {
+    const keys: LinkQueryInput['applications'][number]['keys'] = {};
+    for (const { by, withinDays } of requirements) {
+      const value = applicationKeyValue(by, application);
+      if (value !== null) keys[by] = { value, withinDays };
+    }
+    return { keys, at: applicationLinkTime(application, receivedAt), excludeNik: nikOf(application) };
+  });
+  // Only applications with a key are asked about; `queried` maps each query position back to its item.
+  const queried = asked.flatMap((entry, item) => (Object.keys(entry.keys).length > 0 ? [item] : []));
+  if (queried.length === 0) return null;
   return {
-    query: linkedApplicationsQuery({ at, receivedBefore: receivedAt, excludeNik: nikOf(application), keys }),
+    query: linkedApplicationsQuery({ receivedBefore: receivedAt, applications: queried.map((item) => asked[item]!) }),
     read: (found) => {
+      const links = asked.map(({ keys }) => {
+        const own: NonNullable<ScreeningContext['links']> = {};
+        for (const by of Object.keys(keys) as LinkKey[]) own[by] = [];
+        return own;
+      });
+      const tokens = asked.map(() => new Map<string, string>());
       const rows = [...found].sort((a, b) => a.at_ms - b.at_ms || (a.id < b.id ? -1 : 1));
-      const tokens = new Map<string, string>();
-      const links: NonNullable<ScreeningContext['links']> = {};
-      for (const by of Object.keys(keys) as LinkKey[]) links[by] = [];
       for (const row of rows) {
-        let token = tokens.get(row.nik);
-        if (!token) tokens.set(row.nik, (token = `t${tokens.size + 1}`));
-        const linked: LinkedApplication = { applicationId: row.id, daysApart: Math.abs(row.at_ms - at.getTime()) / DAY_MS, traveller: token };
-        links[row.by]!.push(linked);
+        const item = queried[row.app]!;
+        const travellers = tokens[item]!;
+        let token = travellers.get(row.nik);
+        if (!token) travellers.set(row.nik, (token = `t${travellers.size + 1}`));
+        const linked: LinkedApplication = { applicationId: row.id, daysApart: Math.abs(row.at_ms - asked[item]!.at.getTime()) / DAY_MS, traveller: token };
+        links[item]![row.by]!.push(linked);
       }
       return links;
     },

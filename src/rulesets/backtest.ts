@@ -13,7 +13,6 @@ import { applicationOf, contextFor, evaluateStored, sameRequirements, type Store
 import { attributesOf, FairnessTally, type FairnessReport } from './fairness';
 import { ruleSetBacktests, ruleSets } from './schema';
 import { compiledVersion } from './store';
-import { mapLimited } from '../jobs/map-limited';
 
 export const BACKTEST_JOB = 'rulesets.backtest';
 /** Ranges with at most this many applications run inside the request; larger ones as a job. */
@@ -173,6 +172,20 @@ export async function computeBacktest(
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.ruleId < b.ruleId ? -1 : 1));
   report.fairness = { old: fairness.old.report(), new: fairness.new.report() };
   return report;
+}
+
+/** Maps items with at most `limit` calls in flight; results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The fairness report kept with a version: the backtest's report of that version, with its range. */

@@ -27,22 +27,56 @@ export async function resolveScreeningContext(
   receivedAt: Date,
   requirements?: ScreeningRequirements,
 ): Promise<ScreeningContext | undefined> {
-  const needs = requirements?.[application.kind];
-  if (!needs || (needs.watchlist.length === 0 && needs.links.length === 0)) return undefined;
-  const watchlist = needs.watchlist.length > 0 ? watchlistLookup(application, receivedAt, needs.watchlist) : null;
-  const links = needs.links.length > 0 ? linkLookup(application, receivedAt, needs.links) : null;
+  const [context] = await resolveScreeningContexts(db, [application], receivedAt, requirements);
+  return context;
+}
+
+/**
+ * resolveScreeningContext for several applications received at the same moment (a batch chunk), in
+ * one statement rather than one per application; contexts in the order given.
+ */
+export async function resolveScreeningContexts(
+  db: Database,
+  applications: readonly Application[],
+  receivedAt: Date,
+  requirements?: ScreeningRequirements,
+): Promise<Array<ScreeningContext | undefined>> {
+  const needs = applications.map((application) => requirements?.[application.kind]);
+  const asked = applications.flatMap((application, i) => {
+    const need = needs[i];
+    return need && (need.watchlist.length > 0 || need.links.length > 0) ? [{ application, need, item: i }] : [];
+  });
+  if (asked.length === 0) return applications.map(() => undefined);
+  const watchlist = watchlistLookup(
+    asked.map(({ application, need }) => ({ application, requirements: need.watchlist })),
+    receivedAt,
+  );
+  const links = linkLookup(
+    asked.map(({ application, need }) => ({ application, requirements: need.links })),
+    receivedAt,
+  );
+  let matches: MatchRow[] = [];
+  let linked: LinkRow[] = [];
   if (watchlist && links) {
-    // Both in one statement: one round trip per screening instead of two.
+    // Both in one statement: one round trip for the lot.
     const [row] = await runPrepared<{ watchlist: MatchRow[]; links: LinkRow[] }>(
       db,
       'saring_screening_context',
       sql`select coalesce((select json_agg(w) from (${watchlist.query}) w), '[]'::json) as watchlist,
         coalesce((select json_agg(l) from (${links.query}) l), '[]'::json) as links`,
     );
-    return { watchlist: watchlist.read(row?.watchlist ?? []), links: links.read(row?.links ?? []) };
+    matches = row?.watchlist ?? [];
+    linked = row?.links ?? [];
+  } else if (watchlist) {
+    matches = await runPrepared<MatchRow>(db, 'saring_watchlist_match', watchlist.query);
+  } else if (links) {
+    linked = await runPrepared<LinkRow>(db, 'saring_linked_applications', links.query);
   }
-  return {
-    watchlist: watchlist ? watchlist.read(await runPrepared<MatchRow>(db, 'saring_watchlist_match', watchlist.query)) : [],
-    links: links ? links.read(await runPrepared<LinkRow>(db, 'saring_linked_applications', links.query)) : {},
-  };
+  const watchlistOf = watchlist?.read(matches);
+  const linksOf = links?.read(linked);
+  const contexts: Array<ScreeningContext | undefined> = applications.map(() => undefined);
+  asked.forEach(({ item }, position) => {
+    contexts[item] = { watchlist: watchlistOf?.[position] ?? [], links: linksOf?.[position] ?? {} };
+  });
+  return contexts;
 }

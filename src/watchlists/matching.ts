@@ -47,19 +47,19 @@ export interface MatchRow extends Record<string, unknown> {
  * Entries count when in force at `asOf`, the application's receipt: added by then, valid from/to
  * around it, and not revoked by then (so a replay of an old decision sees the entries it saw).
  *
- * Every comparison of one application in one statement (of the same text whatever the rule set asks,
- * so it is prepared once per connection): the requirements come in as arrays, one per kind of
- * comparison. The trigram threshold is set by the statement itself before the name lookups run: they
+ * Every comparison of any number of applications in one statement (of the same text whatever the
+ * rule set asks, so it is prepared once per connection): the comparisons come in as arrays, one per
+ * kind of comparison, each numbered (`req`) so its matches can be told apart. The trigram threshold is set by the statement itself before the name lookups run: they
  * sit in a LATERAL subquery that depends on the row that set it, so they run after it (set_config's
  * `true` keeps the setting to the current transaction).
  */
 export function watchlistMatchQuery(input: {
   asOf: string;
   threshold: number;
-  country: string;
   phone: { req: number[]; values: string[] };
   licence: { req: number[]; values: string[] };
-  name: { req: number[]; lists: string[]; values: string[]; mins: number[] };
+  /** Per name comparison, also the employer country of its application (employer entries must match it). */
+  name: { req: number[]; lists: string[]; values: string[]; mins: number[]; countries: string[] };
 }): SQL {
   const active = sql`e.created_at <= ${input.asOf}::timestamptz and e.valid_from <= ${input.asOf}::timestamptz
     and (e.valid_to is null or e.valid_to > ${input.asOf}::timestamptz) and (e.revoked_at is null or e.revoked_at > ${input.asOf}::timestamptz)`;
@@ -76,57 +76,71 @@ cross join lateral (
     join watchlist_entries e on e.list = 'agency' and e.licence_key = saring_licence_key(r.value) and ${active}
   union all
   select ${columns}, similarity(e.name_key, r.key)::numeric::text
-    from (select u.req, u.list, u.min, saring_name_key(u.value) as key
-            from unnest(${sql.param(input.name.req)}::int[], ${sql.param(input.name.lists)}::watchlist_kind[], ${sql.param(input.name.values)}::text[], ${sql.param(input.name.mins)}::real[]) as u(req, list, value, min)
+    from (select u.req, u.list, u.min, u.country, saring_name_key(u.value) as key
+            from unnest(${sql.param(input.name.req)}::int[], ${sql.param(input.name.lists)}::watchlist_kind[], ${sql.param(input.name.values)}::text[],
+                        ${sql.param(input.name.mins)}::real[], ${sql.param(input.name.countries)}::text[]) as u(req, list, value, min, country)
           offset 0) r
     -- Each name is one trigram index lookup, in a function of its own that always uses the index
     -- (drizzle/0013_watchlist_name_lookup.sql); the rest filters its result.
     cross join lateral saring_watchlist_name_candidates(r.key) e
    where e.list = r.list and similarity(e.name_key, r.key) >= r.min
-     and (r.list <> 'employer' or e.country is null or e.country = ${input.country}::text) and ${active}
+     and (r.list <> 'employer' or e.country is null or e.country = r.country) and ${active}
      and cfg.threshold is not null
 ) m`;
 }
 
-/** A watchlist lookup: its query, and how its rows become the matches the `watchlist` condition reads. */
+/** A watchlist lookup for several applications: its query, and how its rows become each one's matches. */
 export interface WatchlistLookup {
   query: SQL;
-  read(rows: readonly MatchRow[]): WatchlistMatch[];
+  /** The matches of each application, in the order given, as the `watchlist` condition reads them. */
+  read(rows: readonly MatchRow[]): WatchlistMatch[][];
 }
 
-/** The lookup for an application's watchlist requirements; null when the application has none of the fields they compare. */
-export function watchlistLookup(application: Application, asOf: Date, requirements: readonly WatchlistRequirement[]): WatchlistLookup | null {
-  const present = requirements.flatMap((requirement) => {
-    const value = applicationText(application, requirement.field);
-    return value === undefined ? [] : [{ requirement, value }];
-  });
+/**
+ * The lookup for each application's watchlist requirements, all in one statement; null when none of
+ * the applications has any of the fields they compare. Entries count when in force at `asOf`.
+ */
+export function watchlistLookup(
+  items: ReadonlyArray<{ application: Application; requirements: readonly WatchlistRequirement[] }>,
+  asOf: Date,
+): WatchlistLookup | null {
+  const present = items.flatMap(({ application, requirements }, item) =>
+    requirements.flatMap((requirement) => {
+      const value = applicationText(application, requirement.field);
+      return value === undefined ? [] : [{ item, requirement, value, country: employerCountryOf(application) }];
+    }),
+  );
   if (present.length === 0) return null;
   const input = {
     asOf: asOf.toISOString(),
     threshold: Math.min(1, ...present.filter(({ requirement }) => requirement.mode === 'name').map(({ requirement }) => requirement.minSimilarity)),
-    country: employerCountryOf(application),
     phone: { req: [] as number[], values: [] as string[] },
     licence: { req: [] as number[], values: [] as string[] },
-    name: { req: [] as number[], lists: [] as string[], values: [] as string[], mins: [] as number[] },
+    name: { req: [] as number[], lists: [] as string[], values: [] as string[], mins: [] as number[], countries: [] as string[] },
   };
-  present.forEach(({ requirement, value }, req) => {
+  present.forEach(({ requirement, value, country }, req) => {
     const target = input[requirement.mode];
     target.req.push(req);
     target.values.push(value);
     if (requirement.mode === 'name') {
       input.name.lists.push(requirement.list);
       input.name.mins.push(requirement.minSimilarity);
+      input.name.countries.push(country);
     }
   });
   return {
     query: watchlistMatchQuery(input),
-    read: (rows) =>
-      rows
+    read: (rows) => {
+      const found = rows
         .map((row) => {
-          const { list, field } = present[row.req]!.requirement;
-          return { req: row.req, match: { list, field, entryId: row.id, entry: entryLabel(row), similarity: Number(row.similarity), source: row.source } };
+          const { item, requirement } = present[row.req]!;
+          const { list, field } = requirement;
+          return { item, req: row.req, match: { list, field, entryId: row.id, entry: entryLabel(row), similarity: Number(row.similarity), source: row.source } };
         })
-        .sort((a, b) => a.req - b.req || (a.match.entryId < b.match.entryId ? -1 : 1))
-        .map(({ match }) => match),
+        .sort((a, b) => a.req - b.req || (a.match.entryId < b.match.entryId ? -1 : 1));
+      const matches: WatchlistMatch[][] = items.map(() => []);
+      for (const { item, match } of found) matches[item]!.push(match);
+      return matches;
+    },
   };
 }

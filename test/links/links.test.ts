@@ -162,15 +162,19 @@ describe('link analysis', () => {
     };
 
     const probe = {
-      at: new Date('2025-05-20T00:00:00Z'),
       receivedBefore: new Date('2026-01-01T00:00:00Z'),
-      excludeNik: '0000000000000000',
-      keys: {
-        recruiterPhone: { value: '+628100001234', withinDays: 14 },
-        sponsorPhone: { value: '+628200001234', withinDays: 14 },
-        employer: { value: 'Employer 1230', withinDays: 30 },
-        ticketPayer: { value: JSON.stringify({ trip: { ticketPaidBy: 'recruiter' }, employment: { recruiterPhone: '+628100001234' } }), withinDays: 14 },
-      },
+      applications: [
+        {
+          at: new Date('2025-05-20T00:00:00Z'),
+          excludeNik: '0000000000000000',
+          keys: {
+            recruiterPhone: { value: '+628100001234', withinDays: 14 },
+            sponsorPhone: { value: '+628200001234', withinDays: 14 },
+            employer: { value: 'Employer 1230', withinDays: 30 },
+            ticketPayer: { value: JSON.stringify({ trip: { ticketPaidBy: 'recruiter' }, employment: { recruiterPhone: '+628100001234' } }), withinDays: 14 },
+          },
+        },
+      ],
     };
 
     // The resolver's statement is prepared per connection, so PostgreSQL may switch it to a generic plan: both must use the indexes.
@@ -180,7 +184,10 @@ describe('link analysis', () => {
       try {
         await client.query(`PREPARE link_probe AS ${query.sql}`);
         await client.query(`SET plan_cache_mode = ${mode}`);
-        const args = query.params.map((v) => (v === null ? 'NULL' : client.escapeLiteral(String(v)))).join(', ');
+        // Each parameter as the literal PostgreSQL makes of it (arrays included).
+        const literals: string[] = [];
+        for (const param of query.params) literals.push((await client.query<{ literal: string }>('SELECT quote_nullable($1::text) AS literal', [param])).rows[0]!.literal);
+        const args = literals.join(', ');
         const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE link_probe(${args})`);
         const scans = scansOf(rows[0]['QUERY PLAN'][0].Plan);
         for (const index of ['applications_recruiter_phone_link_idx', 'applications_sponsor_phone_link_idx', 'applications_employer_link_idx', 'applications_ticket_payer_link_idx']) {

@@ -37,7 +37,7 @@ describe('watchlist name lookup on a long list', () => {
 
   it('given 20,000 names, when an application is screened, then each name is looked up through the index, never comparing it with every entry', async () => {
     const application = { kind: 'departure' as const, data: departureCheckInputSchema.parse(cambodiaLure()) };
-    const lookup = watchlistLookup(application, new Date(), ctx.screener.requirements!.departure.watchlist);
+    const lookup = watchlistLookup([{ application, requirements: ctx.screener.requirements!.departure.watchlist }], new Date());
     expect(lookup).not.toBeNull();
     const { sql, params } = toQuery(lookup!.query);
     const client = await ctx.database.pool.connect();
