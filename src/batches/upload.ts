@@ -9,6 +9,7 @@ import type { ApplicationKind } from '../screening/application-schema';
 import { readRows, type UploadFormat } from './input';
 import { batchRows, batches, type BatchRow } from './schema';
 import { validateRow } from './validate';
+import { insertByUnnest } from '../db/unnest';
 
 export const SCREEN_CHUNK_JOB = 'batches.screen-chunk';
 export interface ScreenChunkJob {
@@ -65,7 +66,8 @@ export async function receiveBatch(deps: AppDependencies, upload: Upload): Promi
     let page: Array<typeof batchRows.$inferInsert> = [];
     const flush = async () => {
       if (page.length === 0) return;
-      await tx.insert(batchRows).values(page);
+      // One array per column rather than one parameter per value: 5,000 rows insert in a few statements.
+      await tx.execute(insertByUnnest(batchRows, page));
       page = [];
     };
     for await (const row of readRows(upload.format, upload.kind, upload.body)) {
@@ -77,10 +79,10 @@ export async function receiveBatch(deps: AppDependencies, upload: Upload): Promi
       if (validation.ok) {
         accepted++;
         chunks.add(chunkOf(row.rowNumber, chunkSize));
-        page.push({ batchId: id, rowNumber: row.rowNumber, status: 'pending', input: row.value });
+        page.push({ batchId: id, rowNumber: row.rowNumber, status: 'pending', input: row.value, problems: null });
       } else {
         // Rejected rows keep only their problems: the sender has the row, and personal data stays out.
-        page.push({ batchId: id, rowNumber: row.rowNumber, status: 'rejected', problems: validation.problems });
+        page.push({ batchId: id, rowNumber: row.rowNumber, status: 'rejected', input: null, problems: validation.problems });
       }
       if (page.length >= INSERT_PAGE) await flush();
     }

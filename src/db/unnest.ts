@@ -5,14 +5,13 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
  * `INSERT INTO table (columns) SELECT * FROM unnest($1::type[], $2::type[], ...)`: any number of rows
  * in one statement with one array parameter per column, so its text is the same for one row or a
  * thousand and it can run as a named prepared statement. Values go through each column's own driver
- * mapping (jsonb to JSON text, timestamps to ISO strings), as drizzle's insert does; a key missing
- * from a row is NULL, not the column's default. The columns are the keys of the first row.
+ * mapping (jsonb to JSON text, timestamps to ISO strings), as drizzle's insert does. The columns are
+ * every key any row has; a key missing from a row is NULL there, not the column's default.
  */
 export function insertByUnnest<T extends PgTable>(table: T, rows: ReadonlyArray<Partial<T['$inferInsert']>>): SQL {
-  const first = rows[0];
-  if (!first) throw new Error('insertByUnnest needs at least one row');
+  if (rows.length === 0) throw new Error('insertByUnnest needs at least one row');
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const keys = Object.keys(first);
+  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const targets: SQLWrapper[] = [];
   const arrays: SQL[] = [];
   for (const key of keys) {
