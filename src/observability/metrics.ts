@@ -84,25 +84,32 @@ export class Metrics {
         for (const [state, value] of Object.entries(counts)) this.set({ state }, value);
       },
     });
-    new Gauge({
-      name: 'saring_job_outbox_undispatched',
-      help: 'Jobs recorded in PostgreSQL but not yet handed to the queue (grows while Redis is down)',
-      registers: [this.registry],
-      async collect() {
-        const result = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM job_outbox WHERE dispatched_at IS NULL').catch(() => null);
-        if (result) this.set(result.rows[0]?.n ?? 0);
-      },
-    });
+    this.countGauge(
+      pool,
+      'saring_job_outbox_undispatched',
+      'Jobs recorded in PostgreSQL but not yet handed to the queue (grows while Redis is down)',
+      'SELECT count(*)::int AS n FROM job_outbox WHERE dispatched_at IS NULL',
+    );
   }
 
   /** Audit records committed but not hash-chained yet: a count that keeps growing means no sealer runs. */
   observeAuditSealing(pool: Pool): void {
+    this.countGauge(
+      pool,
+      'saring_audit_unsealed_records',
+      'Audit records committed but not yet sealed into the hash chain (the audit.seal job drains them every AUDIT_SEAL_EVERY_MS)',
+      'SELECT count(*)::int AS n FROM audit_unsealed',
+    );
+  }
+
+  /** A gauge set from a count query at scrape time; left as it was while PostgreSQL cannot answer. */
+  private countGauge(pool: Pool, name: string, help: string, countQuery: string): void {
     new Gauge({
-      name: 'saring_audit_unsealed_records',
-      help: 'Audit records committed but not yet sealed into the hash chain (the audit.seal job drains them every AUDIT_SEAL_EVERY_MS)',
+      name,
+      help,
       registers: [this.registry],
       async collect() {
-        const result = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_unsealed').catch(() => null);
+        const result = await pool.query<{ n: number }>(countQuery).catch(() => null);
         if (result) this.set(result.rows[0]?.n ?? 0);
       },
     });
