@@ -61,7 +61,6 @@ export function baseSettings(databaseUrl: string): Record<string, string> {
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     RULES_DIR: rulesDir(),
-    ...(process.env.BENCH_POOL_MAX ? { DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX } : {}),
   };
 }
 

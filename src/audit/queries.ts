@@ -201,8 +201,8 @@ export async function verifyChain(db: RootDatabase, batchSize = 1000): Promise<C
     ORDER BY a.id LIMIT 1`);
   const stray = strays[0];
   if (stray) {
-    previousId = null;
-    return broken(Number(stray.id), null, 'unchained', 'The record is neither chained nor waiting to be sealed: it was written around the chain, or taken out of the sealing queue');
+    const message = 'The record is neither chained nor waiting to be sealed: it was written around the chain, or taken out of the sealing queue';
+    return report({ id: Number(stray.id), seq: null, problem: 'unchained', message, previousId: null });
   }
   return report(null);
 }

@@ -46,9 +46,3 @@ export function auditRow(entry: AuditEntry) {
 export async function recordAudit(db: Database, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values(auditRow(entry));
 }
-
-/** recordAudit for many records in one statement (batch chunks), in the order given. */
-export async function recordAudits(db: Database, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.insert(auditLog).values(entries.map(auditRow));
-}

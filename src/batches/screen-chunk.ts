@@ -24,7 +24,7 @@ interface Screened {
  *    decides the same);
  * 2. one transaction locks those rows FOR UPDATE and keeps only the ones still pending: a concurrent
  *    run of the same chunk waits here and then finds them screened;
- * 3. it stores applications, decisions, audit records and cases with multi-row inserts, marks the rows
+ * 3. it stores applications, decisions, audit records and cases in one statement, marks the rows
  *    screened, and moves the batch's counters, all committing together.
  */
 export async function screenChunk(deps: AppDependencies, job: ScreenChunkJob): Promise<{ screened: number; rejected: number }> {

@@ -82,6 +82,7 @@ export function claimNextCaseStatement(ctx: ClaimContext): SQL {
       FROM picked WHERE cases.id = picked.id
       RETURNING cases.*, picked.state AS previous_state, picked.claimed_by AS previous_claimant
     ), audited AS (
+      -- after: the fields of claimSnapshot, as in the other claim audits.
       INSERT INTO audit_log (actor_id, actor_role, office_code, action, target_type, target_id, before, after, request_id)
       SELECT ${actor.userId}, ${actor.role}, ${actor.officeCode}, 'case.claimed', 'case', claimed.id::text,
         jsonb_build_object('state', claimed.previous_state, 'claimedBy', claimed.previous_claimant),

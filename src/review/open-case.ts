@@ -1,7 +1,5 @@
-import type { Database } from '../db/client';
 import { randomUUID } from 'node:crypto';
-import { recordAudits, type Actor, type AuditEntry } from '../audit/service';
-import { cases, type CaseRow } from './schema';
+import type { Actor, AuditEntry } from '../audit/service';
 
 export interface CaseSlaSettings {
   /** Departure cases must be decided this long before departure. */
@@ -60,23 +58,4 @@ export function caseOpenedAudits(rows: ReturnType<typeof caseRowsFor>, toOpen: r
     after: { state: 'open', applicationId: row.applicationId, outcome: row.outcome },
     requestId: toOpen[i]!.requestId,
   }));
-}
-
-/**
- * Opens the review cases for flagged applications and audits them. Call it inside the transaction
- * that stores the applications, so a flagged application never exists without its case. Cases come
- * back in input order. (Intake writes cases within its one statement: applications/service.ts.)
- */
-export async function openCases(tx: Database, toOpen: readonly CaseToOpen[], settings: CaseSlaSettings): Promise<CaseRow[]> {
-  if (toOpen.length === 0) return [];
-  const rows = caseRowsFor(toOpen, settings);
-  const inserted = await tx.insert(cases).values(rows).returning();
-  const byId = new Map(inserted.map((row) => [row.id, row]));
-  const opened = rows.map((row) => {
-    const stored = byId.get(row.id);
-    if (!stored) throw new Error(`case ${row.id} insert returned no row`);
-    return stored;
-  });
-  await recordAudits(tx, caseOpenedAudits(rows, toOpen));
-  return opened;
 }

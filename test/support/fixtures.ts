@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { RootDatabase } from '../../src/db/client';
 import { applications, decisions } from '../../src/applications/schema';
-import { openCases } from '../../src/review/open-case';
+import { recordAudit } from '../../src/audit/service';
+import { caseOpenedAudits, caseRowsFor } from '../../src/review/open-case';
+import { cases } from '../../src/review/schema';
 import type { CaseRow } from '../../src/review/schema';
 
 export interface ApplicationFixture {
@@ -55,12 +57,11 @@ export async function insertFlaggedApplication(
     if (!application) throw new Error('fixture insert failed');
     await tx.insert(decisions).values({ applicationId: application.id, ruleSetVersion: 'rs-fixture', outcome, score, hits: [], trigger: 'intake' });
     if (outcome === 'CLEAR') return { applicationId: application.id, caseRow: null };
-    const [caseRow] = await openCases(
-      tx,
-      [{ application: { applicationId: application.id, kind, officeCode, outcome, score, departureAt, openedAt: submittedAt }, actor: null, requestId: null }],
-      { departureMarginMinutes: 60, passportSlaHours: 72 },
-    );
+    const toOpen = [{ application: { applicationId: application.id, kind, officeCode, outcome, score, departureAt, openedAt: submittedAt }, actor: null, requestId: null }];
+    const rows = caseRowsFor(toOpen, { departureMarginMinutes: 60, passportSlaHours: 72 });
+    const [caseRow] = await tx.insert(cases).values(rows).returning();
     if (!caseRow) throw new Error('fixture case insert failed');
+    await recordAudit(tx, caseOpenedAudits(rows, toOpen)[0]!);
     return { applicationId: application.id, caseRow };
   });
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { recordAudit, recordAudits } from '../../src/audit/service';
+import { auditRow, recordAudit, type AuditEntry } from '../../src/audit/service';
+import { auditLog } from '../../src/audit/schema';
 import { GENESIS_HASH, recordHash, sealHash } from '../../src/audit/chain';
 import { verifyChain } from '../../src/audit/queries';
 import { AUDIT_SEALER_LOCK_KEY, sealAuditRecords, sealedFieldsOf, storedRecordColumns, type StoredAuditRecord } from '../../src/audit/sealer';
@@ -49,6 +50,8 @@ describe('audit trail', () => {
       )
     ).rows;
   const seal = () => sealAuditRecords(ctx.database.db);
+  /** Several records in one multi-row insert, as a batch chunk's statement writes them. */
+  const recordAudits = (entries: AuditEntry[]) => ctx.database.db.insert(auditLog).values(entries.map(auditRow));
   const verify = async () => {
     const res = await api(ctx).get('/api/v1/audit/verify').set(bearer(hqAdmin.token));
     expect(res.status).toBe(200);
@@ -128,7 +131,7 @@ describe('audit trail', () => {
     it('given records waiting for the sealer, when metrics are scraped, then the waiting count is reported, and 0 once sealed', async () => {
       const scrape = async () => (await api(ctx).get('/metrics').set('Authorization', 'Bearer audit-scrape-token-0123456789')).text;
       await seal();
-      await recordAudits(ctx.database.db, [
+      await recordAudits([
         { actor: null, action: 'test.metric', targetType: 'test', targetId: '1' },
         { actor: null, action: 'test.metric', targetType: 'test', targetId: '2' },
       ]);
@@ -192,7 +195,7 @@ describe('audit trail', () => {
 
     it('given many records in one statement (a batch chunk), when sealed, then each gets its own seal in the order given', async () => {
       const entries = Array.from({ length: 5 }, (_, i) => ({ actor: null, action: 'test.bulk', targetType: 'test', targetId: `bulk-${i}` }));
-      await recordAudits(ctx.database.db, entries);
+      await recordAudits(entries);
       await seal();
       const bulk = await records("a.action = 'test.bulk'");
       expect(bulk.map((r) => r.target_id)).toEqual(entries.map((e) => e.targetId));
