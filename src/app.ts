@@ -87,6 +87,8 @@ export function createApp(deps: AppDependencies): Express {
     });
   }
 
+  // A person who opens the bare address wants the console.
+  app.get('/', (_req, res) => res.redirect(302, '/console/'));
   app.use('/console', consoleRoutes());
 
   const api = Router();

@@ -11,6 +11,7 @@ import { seedDemoUsers } from './auth/demo-users';
 import { registerBackgroundJobs } from './background';
 import { ActiveRuleSet } from './rulesets/registry';
 import { RuleSetLoadError } from './screening/rules/loader';
+import { demoAccountLines, explainStartupFailure, readyLines } from './startup';
 
 async function main() {
   const config = loadConfig();
@@ -35,8 +36,7 @@ async function main() {
   if (config.SEED_DEMO_USERS ?? embedded?.firstRun) {
     const logins = await seedDemoUsers(database.db);
     // Printed once, on the first run only: these passwords are not stored anywhere in clear.
-    console.log('\nDemo accounts (shown once; change them before real use):');
-    console.table(logins);
+    console.log(demoAccountLines(logins));
   }
 
   const jobs = createJobRunner(config.REDIS_URL, config.QUEUE_PREFIX, logger, jobRunnerOptionsOf(config));
@@ -48,6 +48,11 @@ async function main() {
   const app = createApp(deps);
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ port: config.PORT, jobs: jobs.kind, database: embedded ? 'embedded' : 'external' }, 'Saring is listening');
+    console.log(readyLines(config));
+  });
+  server.on('error', (error) => {
+    console.error(`Saring failed to start: ${explainStartupFailure(error).message}`);
+    process.exit(1);
   });
 
   let stopping = false;
@@ -76,6 +81,6 @@ main().catch((error) => {
     console.error(error.message);
     process.exit(2);
   }
-  console.error('Saring failed to start:', error);
+  console.error(`Saring failed to start: ${explainStartupFailure(error, { databaseUrl: process.env.DATABASE_URL }).message}`);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import { createLogger } from '../logger';
 import { seedReferenceOffices } from '../offices/reference';
 import { DEMO_DEFAULT_SEED } from './demo-data';
 import { DemoDataPresent, seedDemoData } from './seed-demo';
+import { explainStartupFailure } from '../startup';
 
 const usage = 'npm run seed:demo [-- --seed N] [--year YYYY] [--force]   (DATABASE_URL, or the embedded PostgreSQL when unset)';
 
@@ -34,8 +35,9 @@ async function main() {
   let embedded: EmbeddedPostgresHandle | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
-    console.log(`DATABASE_URL is not set: using the embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} (stop \`npm start\` first if it is running)`);
-    embedded = await startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, logger);
+    // Beside a running `npm start`, its embedded server is used as it is; otherwise one is started for the seeding.
+    embedded = await startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, logger, { reuseRunning: true });
+    console.log(`DATABASE_URL is not set: using the embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}${embedded.reused ? ' (the one `npm start` runs)' : ''}`);
     url = embedded.url;
   }
   const handle = connectDatabase(url, 2);
@@ -81,6 +83,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(`Seeding failed: ${explainStartupFailure(error, { databaseUrl: process.env.DATABASE_URL }).message}`);
   process.exit(1);
 });

@@ -8,6 +8,12 @@ describe('HTTP edge behaviour', () => {
   });
   afterAll(() => ctx.close());
 
+  it('given a person opening the bare address, when requesting /, then they are sent to the console', async () => {
+    const res = await api(ctx).get('/');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/console/');
+  });
+
   it('given a malformed JSON body, when posting, then 400 MALFORMED_JSON in the error format', async () => {
     const res = await api(ctx).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"username": ');
     expect(res.status).toBe(400);

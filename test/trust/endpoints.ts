@@ -283,6 +283,7 @@ const anyoneInOffice = (ok: number): Statuses => [ok, 404, ok, 404, ok, 404, ok,
 
 export const endpoints: Endpoint[] = [
   // Operations and documentation: public.
+  { method: 'get', path: '/', expect: everyone(302) },
   { method: 'get', path: '/healthz', expect: everyone(200) },
   { method: 'get', path: '/readyz', expect: everyone(200) },
   { method: 'get', path: '/metrics', expect: everyone(200) },
