@@ -69,6 +69,7 @@ export const applicationApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/departure-checks',
+    operationId: 'submitDepartureCheck',
     tag: 'Screening',
     summary: `Screen a traveller at a checkpoint. ${idempotent}`,
     roles: ['officer', 'supervisor'],
@@ -80,6 +81,7 @@ export const applicationApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/passport-applications',
+    operationId: 'submitPassportApplication',
     tag: 'Screening',
     summary: `Screen a passport application at a passport office. ${idempotent}`,
     roles: ['passport_officer', 'supervisor'],
@@ -91,6 +93,7 @@ export const applicationApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/applications',
+    operationId: 'listApplications',
     tag: 'Screening',
     summary: 'List applications (newest first; q finds an exact NIK or passport number, or a name)',
     query: listQuerySchema,
@@ -99,6 +102,7 @@ export const applicationApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/applications/:id',
+    operationId: 'getApplication',
     tag: 'Screening',
     summary: 'One application with its decisions and case',
     params: idParams,

@@ -42,6 +42,7 @@ export const auditApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/audit',
+    operationId: 'listAuditRecords',
     tag: 'Audit',
     summary: 'The audit trail, newest first: filter by action (or prefix case.*), actor, target, office and time; offices outside headquarters see their own staff’s records',
     roles: ['supervisor', 'admin'],
@@ -52,6 +53,7 @@ export const auditApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/audit/verify',
+    operationId: 'verifyAuditChain',
     tag: 'Audit',
     summary: 'Walk the hash chain and report the first broken link (its id and what is wrong), the records still waiting to be sealed, and the head hash to anchor elsewhere',
     roles: ['supervisor', 'admin'],

@@ -11,6 +11,7 @@ export const authApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/auth/login',
+    operationId: 'login',
     tag: 'Auth',
     summary: 'Sign in with username and password; returns a bearer token',
     roles: 'public',
@@ -25,6 +26,7 @@ export const authApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/me',
+    operationId: 'getMe',
     tag: 'Auth',
     summary: 'Who the token belongs to',
     success: { status: 200, description: 'The signed-in principal', schema: z.object({ principal: z.object({}).loose() }) },
@@ -32,6 +34,7 @@ export const authApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/auth/password',
+    operationId: 'changePassword',
     tag: 'Auth',
     summary: "Change one's own password (revokes earlier tokens)",
     body: changePasswordBodySchema,
@@ -41,6 +44,7 @@ export const authApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/users',
+    operationId: 'createUser',
     tag: 'Auth',
     summary: 'Create a user account',
     roles: ['admin'],

@@ -46,6 +46,7 @@ export const batchApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/batches',
+    operationId: 'uploadBatch',
     tag,
     summary:
       'Upload a list for screening: text/csv with a header row of field paths (traveller.fullName, trip.departureAt, …; booleans true/false, lists separated by ;) ' +
@@ -69,6 +70,7 @@ export const batchApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/batches',
+    operationId: 'listBatches',
     tag,
     summary: 'Batches of your office (every office from headquarters), newest first',
     query: listQuerySchema,
@@ -77,6 +79,7 @@ export const batchApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/batches/:id',
+    operationId: 'getBatch',
     tag,
     summary: 'State, counts by outcome, progress and the rejected rows (the first 1,000) of a batch',
     params: idParams,
@@ -86,6 +89,7 @@ export const batchApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/batches/:id/results.csv',
+    operationId: 'getBatchResultsCsv',
     tag,
     summary: 'One line per row: row,status,application_id,case_id,outcome,score,problems',
     params: idParams,

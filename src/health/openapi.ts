@@ -5,6 +5,7 @@ export const healthApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/healthz',
+    operationId: 'getLiveness',
     tag: 'Operations',
     summary: 'Liveness: the process answers',
     roles: 'public',
@@ -13,6 +14,7 @@ export const healthApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/readyz',
+    operationId: 'getReadiness',
     tag: 'Operations',
     summary: 'Readiness: each dependency (PostgreSQL, job queue) reported; 503 when one is down',
     roles: 'public',
@@ -28,6 +30,7 @@ export const metricsApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
     tag: 'Operations',
     summary: 'Prometheus metrics (bearer METRICS_TOKEN when configured)',
     roles: 'public',

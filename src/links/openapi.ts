@@ -35,6 +35,7 @@ export const linkApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/links/:applicationId',
+    operationId: 'getApplicationLinks',
     tag: 'Link analysis',
     summary: 'The applications sharing a recruiter phone, sponsor phone, employer or ticket payer with this one within ± withinDays, in time order',
     params: clusterParams,

@@ -17,6 +17,7 @@ export const officeApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/offices',
+    operationId: 'listOffices',
     tag: 'Offices',
     summary: 'Checkpoints (TPI), passport offices (KANIM) and headquarters',
     success: { status: 200, description: 'Every office', schema: z.object({ items: z.array(officeSchema) }) },
@@ -24,6 +25,7 @@ export const officeApi: ApiRoute[] = [
   {
     method: 'patch',
     path: '/api/v1/offices/:code',
+    operationId: 'updateOfficeSettings',
     tag: 'Offices',
     summary: "Change an office's review settings (four-eyes postponements, passport SLA)",
     roles: ['admin'],

@@ -23,6 +23,8 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface ApiRoute {
   method: Method;
   path: string;
+  /** Stable and unique (camelCase verbNoun): generated clients name their methods after it. */
+  operationId: string;
   summary: string;
   tag: string;
   /** Roles allowed; omitted = any signed-in user; 'public' = no token needed. */
@@ -71,6 +73,7 @@ function toRouteConfig(route: ApiRoute): RouteConfig {
   return {
     method: route.method,
     path: openApiPath(route.path),
+    operationId: route.operationId,
     summary: route.summary,
     description: roles,
     tags: [route.tag],

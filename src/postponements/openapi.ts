@@ -63,6 +63,7 @@ export const postponementApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/postponements/stats',
+    operationId: 'getPostponementStats',
     tag,
     summary: `Postponement counts grouped by any of month (Asia/Jakarta), office, destination, reason, kind, with the total. ${filters}`,
     query: statsQueryFields,
@@ -72,6 +73,7 @@ export const postponementApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/postponements/export.csv',
+    operationId: 'exportPostponementsCsv',
     tag,
     summary: `The matching postponements as streamed CSV (UTF-8 with BOM, header row), oldest first. ${filters}`,
     query: exportQueryFields,
@@ -81,6 +83,7 @@ export const postponementApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/postponements',
+    operationId: 'listPostponements',
     tag,
     summary: `The postponement log, newest first, each record with its follow-ups. ${filters}`,
     query: listQueryFields,
@@ -90,6 +93,7 @@ export const postponementApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/postponements',
+    operationId: 'recordPostponement',
     tag,
     summary: 'Record a postponement decided outside the review queue (same rules as a queue decision)',
     roles: deciders,
@@ -106,6 +110,7 @@ export const postponementApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/postponements/:id',
+    operationId: 'getPostponement',
     tag,
     summary: 'One postponement with its follow-ups',
     params: idParams,
@@ -115,6 +120,7 @@ export const postponementApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/postponements/:id/follow-ups',
+    operationId: 'addPostponementFollowUp',
     tag,
     summary: 'Append what happened next; the postponement itself is never changed',
     roles: deciders,

@@ -7,9 +7,10 @@ const caseSchema = z
   .loose()
   .meta({ id: 'Case' });
 
-const onCase = (path: string, summary: string, extra: Partial<ApiRoute> = {}): ApiRoute => ({
+const onCase = (path: string, operationId: string, summary: string, extra: Partial<ApiRoute> = {}): ApiRoute => ({
   method: 'post',
   path: `/api/v1/cases/:id/${path}`,
+  operationId,
   tag: 'Review queue',
   summary,
   roles: reviewers,
@@ -23,6 +24,7 @@ export const reviewApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/cases/next',
+    operationId: 'claimNextCase',
     tag: 'Review queue',
     summary: 'Claim the most urgent open case of your office (a lease; renew it while working)',
     roles: reviewers,
@@ -31,6 +33,7 @@ export const reviewApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/cases',
+    operationId: 'listCases',
     tag: 'Review queue',
     summary: 'List cases by state, office, outcome, kind, escalation and age',
     roles: queueRunners,
@@ -41,28 +44,30 @@ export const reviewApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/cases/:id',
+    operationId: 'getCase',
     tag: 'Review queue',
     summary: 'A case with its application, hits and history',
     params: caseParams,
     success: { status: 200, description: 'The case', schema: caseSchema },
     errors: [404],
   },
-  onCase('claim', 'Claim this case'),
-  onCase('release', 'Give the case back to the queue', { roles: [...reviewers, 'admin'] }),
-  onCase('renew', 'Extend your claim'),
-  onCase('decision', 'Decide: clear, postpone (with the note the applicant is told) or refer to the task force', {
+  onCase('claim', 'claimCase', 'Claim this case'),
+  onCase('release', 'releaseCase', 'Give the case back to the queue', { roles: [...reviewers, 'admin'] }),
+  onCase('renew', 'renewCaseClaim', 'Extend your claim'),
+  onCase('decision', 'decideCase', 'Decide: clear, postpone (with the note the applicant is told) or refer to the task force', {
     body: decisionBodySchema,
     example: { action: 'postpone', reasonCode: 'nonprocedural_migrant_worker', note: 'Tidak memiliki visa kerja dan ID PMI; silakan melengkapi dokumen.' },
   }),
-  onCase('approval', 'Approve or reject a postponement awaiting four-eyes approval', {
+  onCase('approval', 'approveCasePostponement', 'Approve or reject a postponement awaiting four-eyes approval', {
     roles: queueRunners,
     body: approvalBodySchema,
     example: { approve: true },
   }),
-  onCase('assign', 'Assign the case to an officer', { roles: queueRunners, body: assignBodySchema, example: { userId: '7a1e3f0c-2b5d-4c8e-9f10-0123456789ab' } }),
+  onCase('assign', 'assignCase', 'Assign the case to an officer', { roles: queueRunners, body: assignBodySchema, example: { userId: '7a1e3f0c-2b5d-4c8e-9f10-0123456789ab' } }),
   {
     method: 'get',
     path: '/api/v1/queue/stats',
+    operationId: 'getQueueStats',
     tag: 'Review queue',
     summary: 'Queue counts and ages per office and state, SLA breaches, workload per officer',
     roles: queueRunners,

@@ -129,6 +129,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/rulesets',
+    operationId: 'listRuleSets',
     tag: 'Rule sets',
     summary: 'Every stored rule-set version, newest first, with which one is active',
     roles: readers,
@@ -138,6 +139,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/rulesets/:version',
+    operationId: 'getRuleSet',
     tag: 'Rule sets',
     summary: 'One version (or `active`) with its YAML files, its tests at upload, its fairness report and its activation history',
     roles: readers,
@@ -148,6 +150,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/rulesets',
+    operationId: 'uploadRuleSet',
     tag: 'Rule sets',
     summary:
       'Upload a draft as files { path: content } (manifest.yaml, rules/*.yaml, list files, optional tests/*.yaml). Validated like `npm run rules:check`: 422 lists every problem as file:line; its own tests must pass. The same content again answers 200 with the stored version.',
@@ -160,6 +163,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/rulesets/:version/publish',
+    operationId: 'publishRuleSet',
     tag: 'Rule sets',
     summary: 'Make a version active for new screenings in every API and worker process (PostgreSQL NOTIFY, within seconds; a poll covers missed notifications). Computes its fairness report in the background if it has none.',
     roles: admin,
@@ -170,6 +174,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/rulesets/:version/rollback',
+    operationId: 'rollbackRuleSet',
     tag: 'Rule sets',
     summary: 'Undo the publish of the active version: the version active before it is active again (409 when :version is not active or nothing was active before it)',
     roles: admin,
@@ -180,6 +185,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/rulesets/:version/backtest',
+    operationId: 'startBacktest',
     tag: 'Rule sets',
     summary:
       'Re-evaluate the stored applications received in [from, to) under this version and a baseline (default: the active version), writing nothing: outcome counts old vs new, transition matrix, per-rule hits and deltas, sample applications per transition, fairness. Up to 2,000 applications run inline (201); larger ranges, or background: true, run as a job (202; poll the Location).',
@@ -193,6 +199,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/rulesets/:version/backtests',
+    operationId: 'listBacktests',
     tag: 'Rule sets',
     summary: 'Backtests of a version, newest first (without their reports)',
     roles: readers,
@@ -203,6 +210,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/rulesets/:version/backtests/:id',
+    operationId: 'getBacktest',
     tag: 'Rule sets',
     summary: 'One backtest: its state, progress and (when done) its report',
     roles: readers,
@@ -213,6 +221,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/rulesets/:version/fairness',
+    operationId: 'getFairnessReport',
     tag: 'Rule sets',
     summary: 'The fairness report stored with the version (from its latest backtest): flag and postpone-recommendation rates by sex, age band and province, with ratios to the overall rate',
     roles: readers,
@@ -223,6 +232,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/rulesets/:version/rescreen',
+    operationId: 'startRescreen',
     tag: 'Rule sets',
     summary:
       'Re-screen the undecided review cases (open or claimed) under the active version, as a job: each gets a new decision linked to the one it supersedes; none is overwritten. Offices outside headquarters re-screen their own cases.',
@@ -236,6 +246,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/rulesets/:version/rescreens/:id',
+    operationId: 'getRescreen',
     tag: 'Rule sets',
     summary: 'One re-screen: state and counts',
     roles: readers,
@@ -246,6 +257,7 @@ export const rulesetApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/applications/:id/replay',
+    operationId: 'replayApplication',
     tag: 'Rule sets',
     summary:
       'Re-evaluate a stored application under any stored version (default: the active one) without writing anything, with the context resolved as at its receipt; says whether it reproduces the stored decision of that version',

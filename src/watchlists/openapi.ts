@@ -55,6 +55,7 @@ export const watchlistApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/watchlists',
+    operationId: 'listWatchlists',
     tag,
     summary: 'How many entries each watchlist (phone, agency, employer, address, person) has, by status',
     roles: watchlistReaders,
@@ -67,6 +68,7 @@ export const watchlistApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/watchlists/entries',
+    operationId: 'listWatchlistEntries',
     tag,
     summary: 'Watchlist entries, newest first; q is a phone number or a name (fuzzy)',
     roles: watchlistReaders,
@@ -76,6 +78,7 @@ export const watchlistApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/watchlists/entries',
+    operationId: 'createWatchlistEntry',
     tag,
     summary: 'Add an entry. A date without a time is a day in WIB (UTC+7); validTo runs through that day',
     roles: ['admin'],
@@ -87,6 +90,7 @@ export const watchlistApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/watchlists/entries/:id',
+    operationId: 'getWatchlistEntry',
     tag,
     summary: 'One entry (the ones decisions cite as evidence)',
     roles: entryReaders,
@@ -97,6 +101,7 @@ export const watchlistApi: ApiRoute[] = [
   {
     method: 'patch',
     path: '/api/v1/watchlists/entries/:id',
+    operationId: 'updateWatchlistEntry',
     tag,
     summary: 'Change fields of an entry that is not revoked (not its list); null clears an optional field',
     roles: ['admin'],
@@ -109,6 +114,7 @@ export const watchlistApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/watchlists/entries/:id/revoke',
+    operationId: 'revokeWatchlistEntry',
     tag,
     summary: 'Take an entry off its list: it stops matching new screenings at once and stays for the decisions that cite it',
     roles: ['admin'],
@@ -121,6 +127,7 @@ export const watchlistApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/watchlists/import',
+    operationId: 'importWatchlistEntries',
     tag,
     summary:
       `Bulk import. The body is text/csv with a header row of ${importColumns.join(', ')} (list and source required; at most ${MAX_IMPORT_ROWS} rows). ` +

@@ -43,6 +43,7 @@ export const webhookApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/webhooks',
+    operationId: 'createWebhook',
     tag,
     summary: 'Subscribe a receiver (http or https) to case.created, case.decided and postponement.recorded; the secret is generated unless given',
     roles: admins,
@@ -53,6 +54,7 @@ export const webhookApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/webhooks',
+    operationId: 'listWebhooks',
     tag,
     summary: 'Subscriptions (never their secrets)',
     roles: admins,
@@ -61,6 +63,7 @@ export const webhookApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/webhooks/dead-letters',
+    operationId: 'listWebhookDeadLetters',
     tag,
     summary: 'Deliveries that used up their attempts, newest first, with the event body, attempts, last status and error',
     roles: admins,
@@ -70,6 +73,7 @@ export const webhookApi: ApiRoute[] = [
   {
     method: 'post',
     path: '/api/v1/webhooks/dead-letters/:id/retry',
+    operationId: 'retryWebhookDeadLetter',
     tag,
     summary: 'Send a dead letter again, with a fresh set of attempts',
     roles: admins,
@@ -80,6 +84,7 @@ export const webhookApi: ApiRoute[] = [
   {
     method: 'get',
     path: '/api/v1/webhooks/:id',
+    operationId: 'getWebhook',
     tag,
     summary: 'One subscription with its deliveries counted by state',
     roles: admins,
@@ -90,6 +95,7 @@ export const webhookApi: ApiRoute[] = [
   {
     method: 'patch',
     path: '/api/v1/webhooks/:id',
+    operationId: 'updateWebhook',
     tag,
     summary: 'Change the URL, events, description or active flag, or rotate the secret',
     roles: admins,
@@ -102,6 +108,7 @@ export const webhookApi: ApiRoute[] = [
   {
     method: 'delete',
     path: '/api/v1/webhooks/:id',
+    operationId: 'deleteWebhook',
     tag,
     summary: 'Delete a subscription; its pending deliveries are cancelled',
     roles: admins,

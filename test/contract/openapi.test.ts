@@ -2,8 +2,8 @@ import { apiRoutes } from '../../src/openapi/document';
 import { api, createTestContext, type TestContext } from '../support/harness';
 import { registeredRoutes } from '../support/routes';
 
-/** Routes that are not part of the API contract: the contract itself and the browser console. */
-const outsideTheContract = (path: string) => path.startsWith('/api/openapi.json') || path.startsWith('/api/docs') || path.startsWith('/console');
+/** Routes that are not part of the API contract: the contract itself and the browser console (and / that leads to it). */
+const outsideTheContract = (path: string) => path === '/' || path.startsWith('/api/openapi.json') || path.startsWith('/api/docs') || path.startsWith('/console');
 
 const key = (method: string, path: string) => `${method.toUpperCase()} ${path.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/(.)\/$/, '$1')}`;
 
@@ -47,6 +47,21 @@ describe('API contract', () => {
       expect(result.success ? [] : result.error.issues).toEqual([]);
     },
   );
+
+  it('given every documented operation, then it has a stable operationId, unique in the document, that names a generated client method', () => {
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ operation: key(method, path), operationId: (operation as { operationId?: string }).operationId })),
+    );
+    expect(operations.filter((entry) => !entry.operationId || !/^[a-z][A-Za-z0-9]*$/.test(entry.operationId))).toEqual([]);
+    const ids = operations.map((entry) => entry.operationId);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    // Stable: the names clients were generated with keep working (a rename is a breaking change).
+    expect(Object.fromEntries(operations.filter((entry) => ['POST /api/v1/departure-checks', 'POST /api/v1/cases/next', 'GET /api/v1/postponements/export.csv'].includes(entry.operation)).map((entry) => [entry.operation, entry.operationId]))).toEqual({
+      'POST /api/v1/departure-checks': 'submitDepartureCheck',
+      'POST /api/v1/cases/next': 'claimNextCase',
+      'GET /api/v1/postponements/export.csv': 'exportPostponementsCsv',
+    });
+  });
 
   it('given every write operation with a JSON body, then the document carries an example for it', () => {
     const withoutExample = apiRoutes.filter((route) => route.body && route.example === undefined).map((route) => key(route.method, route.path));
