@@ -1,10 +1,7 @@
 import express, { type Express, Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import type { Config } from './config';
-import type { RootDatabase } from './db/client';
-import type { JobRunner } from './jobs';
-import type { Logger } from './logger';
+import type { AppDependencies } from './deps';
 import { authenticate } from './auth/middleware';
 import { accountRoutes, authRoutes } from './auth/routes';
 import { officeRoutes } from './offices/routes';
@@ -17,7 +14,6 @@ import { batchRoutes } from './batches/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { rulesetRoutes } from './rulesets/routes';
 import { auditRoutes } from './audit/routes';
-import type { Screener } from './screening/screener';
 import { TokenService } from './auth/tokens';
 import { healthRoutes } from './health/routes';
 import { consoleRoutes } from './console/routes';
@@ -29,14 +25,7 @@ import { apiRateLimit, loginRateLimits } from './http/rate-limits';
 import { Metrics } from './observability/metrics';
 import { unauthenticated } from './http/errors';
 
-export interface AppDependencies {
-  config: Config;
-  db: RootDatabase;
-  jobs: JobRunner;
-  logger: Logger;
-  /** Screens applications with the active rule set. */
-  screener: Screener;
-}
+export type { AppDependencies } from './deps';
 
 /** Builds the HTTP application without listening, so tests drive it through supertest. */
 export function createApp(deps: AppDependencies): Express {

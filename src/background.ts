@@ -1,4 +1,4 @@
-import type { AppDependencies } from './app';
+import type { AppDependencies } from './deps';
 import { registerReviewJobs } from './review/jobs';
 import { registerOutboxJobs } from './jobs/outbox';
 import { registerBatchJobs } from './batches/jobs';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import type { RootDatabase, Transaction } from '../db/client';
 import { GENESIS_HASH, sealHash, type SealedFields } from './chain';
 import { auditSeals } from './schema';

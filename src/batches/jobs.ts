@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { outboxFor, recordJobs } from '../jobs/outbox';
 import { screenChunk } from './screen-chunk';
 import { chunkJobOptions, SCREEN_CHUNK_JOB, type ScreenChunkJob } from './upload';

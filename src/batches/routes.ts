@@ -4,7 +4,7 @@ import { Router, type Response } from 'express';
 import { eq } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
 import { forbidden, HttpError, notFound, unprocessable } from '../http/errors';
 import { decodeCursor, paginationQuery } from '../http/pagination';

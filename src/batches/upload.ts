@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { recordAudit, type Actor } from '../audit/service';
 import { HttpError, unprocessable } from '../http/errors';
 import { outboxFor, recordJobs } from '../jobs/outbox';

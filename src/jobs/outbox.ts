@@ -1,5 +1,5 @@
 import { asc, inArray, isNull, sql } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import type { Database, RootDatabase } from '../db/client';
 import type { Logger } from '../logger';
 import type { EnqueueOptions, JobRunner } from './runner';

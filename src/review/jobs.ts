@@ -1,4 +1,4 @@
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { runSlaSweep } from './sla-sweep';
 
 export const SLA_SWEEP_JOB = 'review.sla-sweep';

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
 import { forbidden, notFound } from '../http/errors';
 import { paginationQuery } from '../http/pagination';

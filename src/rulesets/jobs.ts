@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { BACKTEST_JOB, runBacktest } from './backtest';
 import { RESCREEN_JOB, runRescreen } from './rescreen';
 

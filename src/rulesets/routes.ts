@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Router, type Request } from 'express';
 import { and, desc, eq, getTableColumns, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { applications, decisions } from '../applications/schema';
 import { principalOf, requireRole } from '../auth/middleware';
 import { badRequest, notFound, unprocessable } from '../http/errors';

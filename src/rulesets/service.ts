@@ -1,6 +1,6 @@
 /** The rule-set lifecycle: upload a draft, publish, roll back, backtest, re-screen. */
 import { eq, sql } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { recordAudit, type Actor } from '../audit/service';
 import type { RootDatabase } from '../db/client';
 import { conflict, notFound, unprocessable } from '../http/errors';

@@ -8,6 +8,24 @@ import type { ScreeningRequirements } from './engine/requirements';
 import type { ScreeningContext } from './subject';
 
 /**
+ * The port through which screening reads the world: contexts for applications received at one
+ * moment, resolved for exactly the requirements of the version that will evaluate them.
+ */
+export interface ScreeningContextPort {
+  resolve(
+    db: Database,
+    applications: readonly Application[],
+    receivedAt: Date,
+    requirements: ScreeningRequirements | undefined,
+  ): Promise<Array<ScreeningContext | undefined>>;
+}
+
+/** The database-backed port: watchlist matches and links in one statement (resolveScreeningContexts). */
+export const databaseScreeningContext: ScreeningContextPort = {
+  resolve: (db, applications, receivedAt, requirements) => resolveScreeningContexts(db, applications, receivedAt, requirements),
+};
+
+/**
  * Resolves the facts rules may read from outside the application (watchlist matches, links to
  * other applications) before the pure engine evaluates it. Every screening path (single requests,
  * batches, re-screens, replays) calls this, so they all see the same facts.

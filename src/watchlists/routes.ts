@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
 import { badRequest, HttpError, notFound } from '../http/errors';
 import { decodeCursor, paginationQuery } from '../http/pagination';

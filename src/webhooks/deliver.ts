@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { SIGNATURE_HEADER, signatureHeader } from './signature';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhookSubscriptions } from './schema';
 import type { DeliverJob } from './dispatch';

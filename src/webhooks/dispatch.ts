@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import type { Transaction } from '../db/client';
 import { outboxFor, recordJobs } from '../jobs/outbox';
 import { postponements } from '../postponements/schema';

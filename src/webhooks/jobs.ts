@@ -1,4 +1,4 @@
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { deliverWebhook } from './deliver';
 import { DELIVER_JOB, fanOutEvents, redispatchOverdueDeliveries, type DeliverJob } from './dispatch';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { recordAudit } from '../audit/service';
 import { principalOf, requireRole } from '../auth/middleware';
 import { conflict, notFound } from '../http/errors';

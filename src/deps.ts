@@ -1,0 +1,25 @@
+/**
+ * What every component receives from the composition root (src/main.ts, src/worker.ts, the test
+ * harness). A kernel module: route files, jobs and use cases import it, never src/app.ts, so the
+ * composition root depends on components and never the other way round.
+ */
+import type { Config } from './config';
+import type { RootDatabase } from './db/client';
+import type { JobRunner } from './jobs';
+import type { Logger } from './logger';
+import type { ScreeningContextPort } from './screening/context';
+import type { Screener } from './screening/screener';
+
+export interface AppDependencies {
+  config: Config;
+  db: RootDatabase;
+  jobs: JobRunner;
+  logger: Logger;
+  /** Screens applications with the active rule set; take `screener.current()` once per screening. */
+  screener: Screener;
+  /**
+   * Resolves the facts rules read from the world (watchlist matches, links) before evaluation.
+   * Defaults to the database-backed resolver; tests wrap it to hold a screening at a known point.
+   */
+  screeningContext?: ScreeningContextPort;
+}
