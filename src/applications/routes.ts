@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
 import { notFound, unprocessable, validationError } from '../http/errors';
 import { decodeCursor, paginationQuery } from '../http/pagination';
@@ -35,7 +35,7 @@ const officeKindFor = { departure: 'checkpoint', passport: 'passport_office' } a
 export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Router {
   const { db } = deps;
   const router = Router();
-  const intake = new IntakeService(db, deps.screener, deps.config, (kind, decision) => metrics?.countScreening(kind, decision));
+  const intake = new IntakeService(deps, (kind, decision) => metrics?.countScreening(kind, decision));
 
   async function submit(req: Request, kind: Intake['kind']) {
     const schema = kind === 'departure' ? departureCheckInputSchema : passportApplicationInputSchema;

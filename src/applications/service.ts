@@ -9,9 +9,10 @@ import type { Config } from '../config';
 import type { Database, RootDatabase } from '../db/client';
 import { conflict } from '../http/errors';
 import { caseOpenedAudits, caseRowsFor, type CaseSlaSettings, type CaseToOpen } from '../review/open-case';
-import { resolveScreeningContext } from '../screening/context';
+import { databaseScreeningContext } from '../screening/context';
 import { cases } from '../review/schema';
-import type { ScreeningDecision, Screener } from '../screening/screener';
+import type { ScreeningDecision } from '../screening/screener';
+import type { AppDependencies } from '../deps';
 import type { DepartureCheck, PassportApplication } from '../screening/application-schema';
 import { applications, decisions } from './schema';
 
@@ -72,12 +73,14 @@ function structuredColumns(intake: Intake) {
 const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505' || (error as { cause?: { code?: string } })?.cause?.code === '23505';
 
 export class IntakeService {
+  private readonly db: RootDatabase;
+
   constructor(
-    private readonly db: RootDatabase,
-    private readonly screener: Screener,
-    private readonly config: Config,
+    private readonly deps: Pick<AppDependencies, 'db' | 'screener' | 'config' | 'screeningContext'>,
     private readonly onScreened: (kind: Intake['kind'], decision: ScreeningDecision) => void = () => {},
-  ) {}
+  ) {
+    this.db = deps.db;
+  }
 
   /**
    * Screens and stores one application. The application, its decision and (when flagged) its review
@@ -88,8 +91,12 @@ export class IntakeService {
       const replay = await this.replay(request);
       if (replay) return replay;
     }
-    const context = await resolveScreeningContext(this.db, request.intake, request.receivedAt, this.screener.requirements);
-    const decision = this.screener.screen(request.intake, request.receivedAt, context);
+    // One version for both steps: a publish while the context is resolved must not evaluate this
+    // application under rules whose context was never fetched.
+    const version = this.deps.screener.current();
+    const port = this.deps.screeningContext ?? databaseScreeningContext;
+    const [context] = await port.resolve(this.db, [request.intake], request.receivedAt, version.requirements);
+    const decision = version.screen(request.intake, request.receivedAt, context);
     try {
       const stored = await this.store(request, decision);
       this.onScreened(request.intake.kind, decision);
@@ -108,7 +115,7 @@ export class IntakeService {
     const stored = await storeScreenedApplication(
       this.db,
       { ...request, decision, origin: { idempotencyKey: request.idempotencyKey, requestHash: request.requestHash } },
-      slaSettingsOf(this.config),
+      slaSettingsOf(this.deps.config),
     );
     return { status: 201, body: { id: stored.applicationId, kind: request.intake.kind, decision, caseId: stored.caseId } };
   }

@@ -1,9 +1,9 @@
 import { and, asc, between, eq, inArray, sql } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { recordAudit, type Actor } from '../audit/service';
 import { slaSettingsOf, storeScreenedApplications, type Intake } from '../applications/service';
 import type { FieldProblem } from '../http/errors';
-import { resolveScreeningContexts } from '../screening/context';
+import { databaseScreeningContext } from '../screening/context';
 import type { ScreeningDecision } from '../screening/screener';
 import { batchRows, batches } from './schema';
 import type { ScreenChunkJob } from './upload';
@@ -51,9 +51,12 @@ export async function screenChunk(deps: AppDependencies, job: ScreenChunkJob): P
     if (validation.ok) valid.push({ rowNumber: row.rowNumber, intake: validation.intake });
     else rejected.push({ rowNumber: row.rowNumber, problems: validation.problems });
   }
+  // One version for the chunk's context and its evaluation (a publish in between must not mix them).
+  const version = deps.screener.current();
   // Every row's watchlist matches and links in one statement: one round trip for the chunk.
-  const contexts = await resolveScreeningContexts(db, valid.map((row) => row.intake), receivedAt, deps.screener.requirements);
-  const screened: Screened[] = valid.map(({ rowNumber, intake }, i) => ({ rowNumber, intake, decision: deps.screener.screen(intake, receivedAt, contexts[i]) }));
+  const port = deps.screeningContext ?? databaseScreeningContext;
+  const contexts = await port.resolve(db, valid.map((row) => row.intake), receivedAt, version.requirements);
+  const screened: Screened[] = valid.map(({ rowNumber, intake }, i) => ({ rowNumber, intake, decision: version.screen(intake, receivedAt, contexts[i]) }));
 
   return db.transaction(async (tx) => {
     const locked = await tx

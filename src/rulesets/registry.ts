@@ -12,7 +12,7 @@ import type { RootDatabase } from '../db/client';
 import type { Logger } from '../logger';
 import type { Application } from '../screening/application-schema';
 import type { CompiledRuleSet, ScreeningRequirements } from '../screening/engine';
-import { createScreener, type Screener, type ScreeningDecision } from '../screening/screener';
+import { createScreener, type Screener, type ScreeningDecision, type ScreeningVersion } from '../screening/screener';
 import type { ScreeningContext } from '../screening/subject';
 import { loadRuleSetDirectory, type LoadedRuleSet } from './loading';
 import { ACTIVATION_CHANNEL, activeVersion, compiledVersion, registerDirectoryRuleSet } from './store';
@@ -30,7 +30,7 @@ export interface ActiveRuleSetOptions {
 export const DEFAULT_POLL_MS = 5_000;
 
 export class ActiveRuleSet implements Screener {
-  private current: { compiled: CompiledRuleSet; screener: Screener };
+  private active: { compiled: CompiledRuleSet; screener: Screener };
   private db: RootDatabase | undefined;
   private connectionString: string | undefined;
   private listener: Client | undefined;
@@ -46,7 +46,7 @@ export class ActiveRuleSet implements Screener {
     private readonly initial: LoadedRuleSet,
     private readonly options: ActiveRuleSetOptions = {},
   ) {
-    this.current = { compiled: initial.compiled, screener: createScreener(initial.compiled) };
+    this.active = { compiled: initial.compiled, screener: createScreener(initial.compiled) };
   }
 
   /** Loads the rule-set directory (throws RuleSetLoadError listing every problem, as loadScreener does). */
@@ -55,16 +55,21 @@ export class ActiveRuleSet implements Screener {
   }
 
   get ruleSetVersion(): string {
-    return this.current.compiled.version;
+    return this.active.compiled.version;
   }
 
   /** What the active version's watchlist and linked conditions read (see resolveScreeningContext). */
   get requirements(): ScreeningRequirements {
-    return this.current.compiled.requirements;
+    return this.active.compiled.requirements;
+  }
+
+  /** The active version as a snapshot that a later switch does not change. */
+  current(): ScreeningVersion {
+    return this.active.screener;
   }
 
   screen(application: Application, receivedAt: Date, context?: ScreeningContext): ScreeningDecision {
-    return this.current.screener.screen(application, receivedAt, context);
+    return this.active.screener.screen(application, receivedAt, context);
   }
 
   /** Called with the new version after every switch (logging, tests). */
@@ -83,9 +88,9 @@ export class ActiveRuleSet implements Screener {
     const registered = await registerDirectoryRuleSet(db, this.initial);
     if (registered.stored) this.options.logger?.info({ ruleSetVersion: this.initial.version }, 'rule-set directory stored as a version');
     await this.refresh();
-    if (this.current.compiled.version !== this.initial.version) {
+    if (this.active.compiled.version !== this.initial.version) {
       this.options.logger?.warn(
-        { directory: this.initial.version, active: this.current.compiled.version },
+        { directory: this.initial.version, active: this.active.compiled.version },
         'the rule-set directory differs from the active version; publish it to use it',
       );
     }
@@ -125,15 +130,15 @@ export class ActiveRuleSet implements Screener {
     if (!this.db || this.closed) return;
     try {
       const version = await activeVersion(this.db);
-      if (version === null || version === this.current.compiled.version) return;
+      if (version === null || version === this.active.compiled.version) return;
       const compiled = await compiledVersion(this.db, version);
       if (!compiled) throw new Error(`active version ${version} is not stored`);
-      const previous = this.current.compiled.version;
-      this.current = { compiled, screener: createScreener(compiled) };
+      const previous = this.active.compiled.version;
+      this.active = { compiled, screener: createScreener(compiled) };
       this.options.logger?.info({ from: previous, to: version }, 'active rule set switched');
       for (const listener of this.listeners) listener(version);
     } catch (error) {
-      this.options.logger?.error({ err: error, current: this.current.compiled.version }, 'could not switch the active rule set; keeping the current one');
+      this.options.logger?.error({ err: error, current: this.active.compiled.version }, 'could not switch the active rule set; keeping the current one');
     }
   }
 

@@ -13,27 +13,38 @@ export type { Outcome, RuleHit } from './engine/types';
 /** What the intake layer stores and returns for one screening. */
 export type ScreeningDecision = Evaluation;
 
-export interface Screener {
-  /** Screens one application; receivedAt stands in for "now" (the engine itself has no clock). */
-  screen(application: Application, receivedAt: Date, context?: ScreeningContext): ScreeningDecision;
+/** One fixed rule-set version: what it reads from the world and how it decides. Never changes. */
+export interface ScreeningVersion {
   readonly ruleSetVersion: string;
   /**
-   * What the rule set's `watchlist` and `linked` conditions read, per application kind: pass it to
-   * resolveScreeningContext. Optional so screeners that predate it still type-check; a screener
-   * without it gets no context, and its context conditions never fire.
+   * What the version's `watchlist` and `linked` conditions read, per application kind: resolve the
+   * context with exactly these, then screen with this same version.
    */
-  readonly requirements?: ScreeningRequirements;
+  readonly requirements: ScreeningRequirements;
+  /** Screens one application; receivedAt stands in for "now" (the engine itself has no clock). */
+  screen(application: Application, receivedAt: Date, context?: ScreeningContext): ScreeningDecision;
+}
+
+/**
+ * The screener components hold. Its `ruleSetVersion`, `requirements` and `screen` follow the active
+ * version and may change between two calls (a publish); a screening that resolves a context and
+ * then evaluates takes `current()` once and uses that snapshot for both, so it never mixes versions.
+ */
+export interface Screener extends ScreeningVersion {
+  current(): ScreeningVersion;
 }
 
 export function createScreener(compiled: CompiledRuleSet): Screener {
-  return {
+  const screener: Screener = {
     ruleSetVersion: compiled.version,
     requirements: compiled.requirements,
     screen(application, receivedAt, context) {
       const subject = buildSubject(application.kind, application.data, { receivedAt: receivedAt.toISOString() });
       return compiled.evaluate(subject, context);
     },
+    current: () => screener,
   };
+  return screener;
 }
 
 /** Loads, validates and compiles a rule set directory; throws RuleSetLoadError listing every problem. */

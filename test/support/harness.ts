@@ -13,6 +13,7 @@ import type { Role } from '../../src/auth/schema';
 import { registerBackgroundJobs } from '../../src/background';
 import { loadRuleSetDirectory, type LoadedRuleSet } from '../../src/rulesets/loading';
 import { ActiveRuleSet } from '../../src/rulesets/registry';
+import type { ScreeningContextPort } from '../../src/screening/context';
 import { dropDatabase, urlForDatabase, withAdminClient } from './databases';
 
 export interface TestContext {
@@ -58,9 +59,13 @@ export async function createDatabaseFromTemplate(): Promise<string> {
 
 /**
  * A fully wired app on its own fresh database (and its own queue prefix on the real Redis).
- * With `databaseName`, a second app instance on another context's database (it does not drop it).
+ * With `databaseName`, a second app instance on another context's database (it does not drop it);
+ * with `screeningContext`, the port that resolves screening contexts (a test wraps the real one).
  */
-export async function createTestContext(overrides: Record<string, string> = {}, options: { databaseName?: string } = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: Record<string, string> = {},
+  options: { databaseName?: string; screeningContext?: ScreeningContextPort } = {},
+): Promise<TestContext> {
   const databaseName = options.databaseName ?? (await createDatabaseFromTemplate());
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -78,7 +83,7 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
   defaultRules ??= loadRuleSetDirectory('rules/default');
   const screener = new ActiveRuleSet(config.RULES_DIR === 'rules/default' ? defaultRules : loadRuleSetDirectory(config.RULES_DIR), { logger });
   await screener.start(database.db, config.DATABASE_URL!);
-  const deps = { config, db: database.db, jobs, logger, screener };
+  const deps = { config, db: database.db, jobs, logger, screener, screeningContext: options.screeningContext };
   await registerBackgroundJobs(deps);
   const app = createApp(deps);
   const tokens = new TokenService(config);
