@@ -2,10 +2,10 @@
  * What a rule set needs from outside the application: which watchlist comparisons and which link
  * windows its `watchlist` and `linked` conditions read. The compiled rule set exposes this so the
  * resolver (src/screening/context.ts) queries PostgreSQL for exactly that before the pure evaluation.
+ * Operators declare theirs (`requirements` in ./operators); the registry collects them.
  */
 import type { ApplicationKind } from '../application-schema';
 import type { LinkKey, WatchlistKind } from '../subject';
-import type { Condition, Rule } from './rule-set';
 
 /**
  * Default `minSimilarity` of a fuzzy watchlist comparison: pg_trgm similarity of the normalised names
@@ -69,46 +69,4 @@ export type ScreeningRequirements = Readonly<Record<ApplicationKind, ContextRequ
 
 export function effectiveMinSimilarity(list: WatchlistKind, field: string, minSimilarity: number | undefined): number {
   return watchlistMatchMode(list, field) === 'name' ? (minSimilarity ?? DEFAULT_MIN_SIMILARITY) : 1;
-}
-
-function visit(cond: Condition, onWatchlist: (list: WatchlistKind, field: string, min: number) => void, onLinked: (by: LinkKey, days: number) => void): void {
-  if ('all' in cond) for (const c of cond.all) visit(c, onWatchlist, onLinked);
-  else if ('any' in cond) for (const c of cond.any) visit(c, onWatchlist, onLinked);
-  else if ('not' in cond) visit(cond.not, onWatchlist, onLinked);
-  else if ('watchlist' in cond) {
-    const { list, field, minSimilarity } = cond.watchlist;
-    onWatchlist(list, field, effectiveMinSimilarity(list, field, minSimilarity));
-  } else if ('linked' in cond) onLinked(cond.linked.by, cond.linked.withinDays);
-}
-
-/** Collects the (deduplicated) context requirements of valid rules, per application kind. */
-export function collectRequirements(rules: readonly Rule[]): ScreeningRequirements {
-  const byKind = {
-    departure: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
-    passport: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
-  };
-  for (const rule of rules) {
-    for (const kind of new Set(rule.appliesTo)) {
-      const target = byKind[kind];
-      visit(
-        rule.when,
-        (list, field, min) => {
-          const key = `${list}\u0000${field}`;
-          const existing = target.watchlist.get(key);
-          if (!existing) target.watchlist.set(key, { list, field, mode: watchlistMatchMode(list, field), minSimilarity: min });
-          else existing.minSimilarity = Math.min(existing.minSimilarity, min);
-        },
-        (by, days) => {
-          const existing = target.links.get(by);
-          if (!existing) target.links.set(by, { by, withinDays: days });
-          else existing.withinDays = Math.max(existing.withinDays, days);
-        },
-      );
-    }
-  }
-  const sorted = (k: keyof typeof byKind): ContextRequirements => ({
-    watchlist: [...byKind[k].watchlist.values()].sort((a, b) => (a.list + a.field < b.list + b.field ? -1 : 1)),
-    links: [...byKind[k].links.values()].sort((a, b) => (a.by < b.by ? -1 : 1)),
-  });
-  return { departure: sorted('departure'), passport: sorted('passport') };
 }

@@ -30,6 +30,10 @@ export interface FieldCondition {
   missing?: true;
 }
 
+/**
+ * The built-in grammar as types (for code that builds or reads conditions). What a condition means is
+ * defined by its operator module in ./operators, and the registry there decides what a rule set may use.
+ */
 export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }

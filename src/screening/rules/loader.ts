@@ -11,8 +11,9 @@ import { join, relative, sep } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { applicationKinds } from '../application-schema';
-import { checkRuleCondition, type Path } from '../engine/check';
-import type { Condition, Rule, RuleList, RuleSet } from '../engine/rule-set';
+import type { Path } from '../engine/operators/kit';
+import { defaultOperators, type OperatorRegistry } from '../engine/operators/registry';
+import type { Rule, RuleList, RuleSet } from '../engine/rule-set';
 
 export interface RuleSetProblem {
   file: string;
@@ -47,8 +48,15 @@ const ruleSchema = z.strictObject({
   weight: z.number({ error: 'weight must be an integer' }).int('weight must be an integer').min(-1000).max(1000),
   mustReview: z.boolean().optional(),
   source: z.string({ error: 'missing source (the public indicator this rule comes from)' }).trim().min(1),
+  // Present here; what it says is validated by the operator registry's schema (below), which needs
+  // the rule's appliesTo and the manifest's lists.
   when: z.unknown().refine((v) => v !== undefined, 'missing condition (when)'),
 });
+
+export interface LoadOptions {
+  /** The grammar conditions are written in (default: the built-in operators). */
+  operators?: OperatorRegistry;
+}
 
 const listSchema = z
   .strictObject({
@@ -125,7 +133,8 @@ function listFileItems(content: string): string[] {
 const normalisePath = (path: string) => path.split(sep).join('/').replace(/^\.\//, '');
 
 /** Loads and validates a rule set from an in-memory map of files; never throws on bad content. */
-export function loadRuleSet(files: Readonly<Record<string, string>>): LoadResult {
+export function loadRuleSet(files: Readonly<Record<string, string>>, options: LoadOptions = {}): LoadResult {
+  const operators = options.operators ?? defaultOperators;
   const problems: RuleSetProblem[] = [];
   const byPath = new Map(Object.entries(files).map(([path, content]) => [normalisePath(path), content]));
 
@@ -185,14 +194,17 @@ export function loadRuleSet(files: Readonly<Record<string, string>>): LoadResult
       }
       if (!result.success) zodProblems(parsed, base, result.error, problems);
       const appliesTo = result.success ? result.data.appliesTo : applicationKinds.filter((k) => Array.isArray((raw as { appliesTo?: unknown })?.appliesTo) && ((raw as { appliesTo: unknown[] }).appliesTo.includes(k)));
-      const when = (raw as { when?: unknown } | null)?.when;
-      if (when !== undefined && appliesTo.length > 0) {
-        const report = (path: Path, message: string) => problems.push({ file, line: lineOf(parsed, [...base, ...path]), message: `rule ${typeof id === 'string' ? id : `#${index + 1}`}: ${message}` });
-        checkRuleCondition(when, ['when'], { kinds: appliesTo, lists, report });
+      const rawWhen = (raw as { when?: unknown } | null)?.when;
+      const when = rawWhen !== undefined && appliesTo.length > 0 ? operators.whenSchema({ kinds: appliesTo, lists }).safeParse(rawWhen) : null;
+      if (when && !when.success) {
+        for (const issue of when.error.issues) {
+          const path = ['when', ...(issue.path as Path)];
+          problems.push({ file, line: lineOf(parsed, [...base, ...path]), message: `rule ${typeof id === 'string' ? id : `#${index + 1}`}: ${issue.message}` });
+        }
       }
-      if (result.success) {
+      if (result.success && when?.success) {
         const { mustReview, ...rest } = result.data;
-        const rule: Rule = { ...rest, when: rest.when as Condition };
+        const rule: Rule = { ...rest, when: when.data };
         if (mustReview !== undefined) rule.mustReview = mustReview;
         rules.push(rule);
       }
