@@ -106,7 +106,8 @@ describe('officer console', () => {
     await fillForm(page, '#departure-form', cambodiaLure());
     await page.click('#submit');
     await page.locator('#decision [data-outcome]').waitFor();
-    expect(await text(page, '#decision [data-outcome]')).toBe('POSTPONE_RECOMMENDED');
+    expect(await page.getAttribute('#decision [data-outcome]', 'data-outcome')).toBe('POSTPONE_RECOMMENDED');
+    expect(await text(page, '#decision [data-outcome]')).toBe('Penundaan direkomendasikan');
     const listed = await api(ctx).get('/api/v1/applications').set(bearer(officer.token));
     expect(listed.body.items).toHaveLength(1);
     const stored = await api(ctx).get(`/api/v1/applications/${listed.body.items[0].id}`).set(bearer(officer.token));
@@ -193,7 +194,7 @@ describe('officer console', () => {
       expect(visit.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
       expect(visit.consoleErrors.filter((message) => !/status of 4\d\d/.test(message))).toEqual([]);
     }
-  }, 60_000);
+  }, 120_000);
 
   it('given a passport officer, when the urgent first passport for a job in Cambodia is entered, then it is flagged with Indonesian reasons', async () => {
     const passportOfficer = await ctx.userFor('passport_officer', 'KANIM-KARAWANG');
@@ -203,7 +204,7 @@ describe('officer console', () => {
     await fillForm(page, '#passport-form', passportForWorkInCambodia());
     await page.click('#submit');
     await page.locator('#decision [data-outcome]').waitFor();
-    const outcome = await text(page, '#decision [data-outcome]');
+    const outcome = await page.getAttribute('#decision [data-outcome]', 'data-outcome');
     expect(['REVIEW', 'POSTPONE_RECOMMENDED']).toContain(outcome);
     expect(await page.locator('#claim-case').count()).toBe(1);
     const firstReason = await text(page, '#decision li.hit .reason');

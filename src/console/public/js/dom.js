@@ -1,3 +1,4 @@
+// @ts-check
 // Tiny DOM helpers. Every piece of data becomes a text node or an attribute value, never HTML,
 // so nothing a traveller or an API returns can inject markup.
 

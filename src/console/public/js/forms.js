@@ -1,3 +1,4 @@
+// @ts-check
 // Intake forms built from a small spec plus the server's field catalogue (reference.json): each
 // control is named by its API field path (traveller.nik), so the API's 400 details, which name
 // field paths, land beside the right control, and the client-side checks below mirror the API's.

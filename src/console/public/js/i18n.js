@@ -1,3 +1,4 @@
+// @ts-check
 // Language and formatting. Bahasa Indonesia is the default; the choice (not a secret) is remembered.
 // Every time is shown in Asia/Jakarta (WIB) with the zone named.
 import { messages } from './messages.js';
@@ -89,14 +90,23 @@ export function formatMonth(value) {
 
 export const formatNumber = (value) => new Intl.NumberFormat(locale()).format(value);
 
-/** Minutes as "2 j 5 m" / "2 h 5 min". */
-export function formatMinutes(minutes) {
-  if (minutes === null || minutes === undefined) return '—';
-  const whole = Math.round(minutes);
+/**
+ * A duration in words an officer reads at a glance: minutes under an hour, hours and minutes under two
+ * days, days and hours beyond ("45 mnt", "5 jam 20 mnt", "3 hari 10 jam").
+ * @param {number | null | undefined} minutes
+ */
+export function formatDuration(minutes) {
+  if (minutes === null || minutes === undefined || Number.isNaN(minutes)) return '—';
+  const whole = Math.max(0, Math.round(minutes));
+  if (whole < 60) return t('time.minutes', { m: whole });
   const hours = Math.floor(whole / 60);
-  const rest = whole % 60;
-  return hours > 0 ? t('time.hoursMinutes', { h: hours, m: rest }) : t('time.minutes', { m: rest });
+  if (hours < 48) return whole % 60 === 0 ? t('time.hours', { h: hours }) : t('time.hoursMinutes', { h: hours, m: whole % 60 });
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? t('time.days', { d: days }) : t('time.daysHours', { d: days, h: hours % 24 });
 }
+
+/** Minutes (queue ages) as a duration; kept for the pages that call it by this name. */
+export const formatMinutes = formatDuration;
 
 /** A country's name in the current language, from its ISO code ("KH" -> "Kamboja (KH)"). */
 export function countryName(code) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The header: brand, navigation for the signed-in role, next-case button, language switch, logout.
 import { h, replace } from './dom.js';
 import { currentLanguage, setLanguage, t } from './i18n.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Boot and hash router. Routes are '#/path'; each view renders into a fresh container that replaces
 // <main> when it is ready, so a slow page never overwrites a newer one.
 import { api, ApiError } from './api.js';
@@ -5,8 +6,8 @@ import { announce, h, replace } from './dom.js';
 import { onLanguageChange, t } from './i18n.js';
 import { captureValues, restoreValues } from './forms.js';
 import { renderHeader } from './layout.js';
-import { endSession, onSessionChange, session } from './session.js';
-import { caseView } from './views/case.js';
+import { endSession, onSessionChange, restoreSession, session } from './session.js';
+import { caseView } from './views/case/index.js';
 import { intakeView } from './views/intake.js';
 import { loginView } from './views/login.js';
 import { queueView } from './views/queue.js';
@@ -69,7 +70,7 @@ function flashHere(text, kind = 'info') {
 }
 
 async function nextCase() {
-  const button = document.getElementById('next-case');
+  const button = /** @type {HTMLButtonElement | null} */ (document.getElementById('next-case'));
   if (button) button.disabled = true;
   try {
     const claimed = await api('POST', '/cases/next');
@@ -80,6 +81,16 @@ async function nextCase() {
   } finally {
     if (button) button.disabled = false;
   }
+}
+
+/** Revokes the token on the server (so a copy of it is useless too), then forgets it here. */
+async function logout() {
+  try {
+    await api('POST', '/auth/logout');
+  } catch {
+    /* already expired or unreachable: the session ends here either way */
+  }
+  endSession('logout');
 }
 
 /** keepMemory: the same page keeps its state (filters, last result); keepValues: and its typed-in values (language switch). */
@@ -110,7 +121,7 @@ async function render({ keepValues = false, keepMemory = keepValues } = {}) {
     items: s ? navItems(s) : [],
     currentPath: path,
     onNextCase: s && reviewers.includes(s.user.role) ? nextCase : null,
-    onLogout: () => endSession('logout'),
+    onLogout: logout,
   });
 
   const skip = document.getElementById('skip-link');
@@ -120,6 +131,7 @@ async function render({ keepValues = false, keepMemory = keepValues } = {}) {
   const flash = pendingFlash;
   pendingFlash = null;
   if (!keepValues) replace(main, h('p', { class: 'hint' }, t('common.loading')));
+  /** @type {{ title: string, focus?: HTMLElement }} */
   let info = { title: 'Saring' };
   try {
     if (!found) {
@@ -186,6 +198,7 @@ async function boot() {
     replace(main, message(`${t('error.network')} (${error.message})`, 'error'));
     return;
   }
+  restoreSession();
   await render();
 }
 

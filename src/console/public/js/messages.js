@@ -1,3 +1,4 @@
+// @ts-check
 // Every text the console shows, in Bahasa Indonesia (default) and English. Reason texts of rule
 // hits and reason codes come bilingual from the API and are picked by language (i18n.pick).
 // test/console checks that both languages have the same keys and that every key used exists.
@@ -31,7 +32,7 @@ const id = {
   'common.system': 'Sistem',
   'common.zoneNote': 'Semua waktu dalam WIB (Asia/Jakarta).',
   'time.minutes': '{m} mnt',
-  'time.hoursMinutes': '{h} j {m} mnt',
+  'time.hoursMinutes': '{h} jam {m} mnt',
 
   // Login
   'login.title': 'Masuk ke Saring',
@@ -279,7 +280,7 @@ const id = {
   'case.awaitingApproval': 'Menunggu persetujuan',
   'case.decidedBy': 'Diputuskan oleh',
   'case.approvedBy': 'Disetujui oleh',
-  'case.waitingForSupervisor': 'Keputusan Anda menunggu persetujuan supervisor lain.',
+  'case.waitingForSupervisor': 'Keputusan Anda menunggu persetujuan kedua dari supervisor kantor ini.',
   'case.supervisorApproves': 'Supervisor kantor menyetujui atau menolak penundaan ini.',
   'case.approvalTitle': 'Persetujuan penundaan',
   'case.approvalIntro': 'Prinsip empat mata: penundaan berlaku setelah disetujui oleh orang selain pembuat keputusan.',
@@ -517,6 +518,22 @@ const id = {
   'wl.line': 'Baris',
   'wl.row.invalid': 'tidak valid',
   'wl.row.duplicate': 'ganda',
+
+  // Casework (issue 24): case page sections, decision summary, durations, notes, attachments, session
+  'time.hours': '{h} jam',
+  'time.days': '{d} hari',
+  'time.daysHours': '{d} hari {h} jam',
+  'outcome.unknown': 'Hasil tidak dikenal',
+  'priority.departsIn': 'Berangkat dalam {duration}',
+  'priority.departedAgo': 'Jadwal keberangkatan lewat {duration}',
+  'priority.waitingFor': 'Menunggu {duration}',
+  'decision.hitCount': '{count} indikator terpenuhi',
+  'decision.strongest': 'Alasan terkuat',
+  'decision.allHits': 'Semua {count} indikator dengan buktinya',
+  'case.slaDue': 'Batas SLA',
+  'case.whereWhen': 'Tujuan dan waktu',
+  'case.fullApplication': 'Seluruh isian permohonan',
+  'audit.other': 'Perubahan lain',
 };
 
 const en = {
@@ -786,7 +803,7 @@ const en = {
   'case.awaitingApproval': 'Awaiting approval',
   'case.decidedBy': 'Decided by',
   'case.approvedBy': 'Approved by',
-  'case.waitingForSupervisor': 'Your decision awaits another supervisor’s approval.',
+  'case.waitingForSupervisor': 'Your decision awaits a second approval by a supervisor of this office.',
   'case.supervisorApproves': 'The office supervisor approves or rejects this postponement.',
   'case.approvalTitle': 'Approve the postponement',
   'case.approvalIntro': 'Four eyes: a postponement takes effect once someone other than its author approves it.',
@@ -1017,6 +1034,22 @@ const en = {
   'wl.line': 'Line',
   'wl.row.invalid': 'invalid',
   'wl.row.duplicate': 'duplicate',
+
+  // Casework (issue 24): case page sections, decision summary, durations, notes, attachments, session
+  'time.hours': '{h} h',
+  'time.days': '{d} days',
+  'time.daysHours': '{d} days {h} h',
+  'outcome.unknown': 'Unknown outcome',
+  'priority.departsIn': 'Departs in {duration}',
+  'priority.departedAgo': 'Scheduled departure passed {duration} ago',
+  'priority.waitingFor': 'Waiting for {duration}',
+  'decision.hitCount': '{count} indicators met',
+  'decision.strongest': 'Strongest reasons',
+  'decision.allHits': 'All {count} indicators with their evidence',
+  'case.slaDue': 'SLA due',
+  'case.whereWhen': 'Where to and when',
+  'case.fullApplication': 'The whole application as received',
+  'audit.other': 'Other change',
 };
 
 export const messages = { id, en };

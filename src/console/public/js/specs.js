@@ -1,3 +1,4 @@
+// @ts-check
 // The two intake forms, field by field, in the order an officer reads the documents. Field paths,
 // types and enum values come from the server (reference.json: the intake zod schemas); this file
 // says only layout, which fields are required, and the format checks the API applies

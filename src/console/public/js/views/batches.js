@@ -1,3 +1,4 @@
+// @ts-check
 // Batch screening: upload a CSV or JSON-lines file (a flight manifest, a day's applications), then
 // watch it being screened with a live progress bar; rejected rows are listed with row and field.
 import { api, ApiError } from '../api.js';

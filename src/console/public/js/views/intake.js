@@ -1,3 +1,4 @@
+// @ts-check
 // Departure check (checkpoint officers) and passport application (passport officers): the form, the
 // same checks as the API before sending, the API's own field errors after, and the decision at once.
 import { api, ApiError } from '../api.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Sign-in with the same accounts as the API. The token goes into memory only (session.js).
 import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Supervisor queue board: per office, how many cases are open, claimed, waiting for approval and
 // escalated, and how long they have waited; below, the cases themselves with reassignment.
 import { api, ApiError } from '../api.js';

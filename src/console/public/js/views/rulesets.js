@@ -1,3 +1,4 @@
+// @ts-check
 // Rule sets (admins change them, supervisors read them): the list, a version's YAML files and
 // tests, uploading a draft folder (problems shown as file:line), publish and roll back, and a
 // backtest with its transition matrix, rule deltas and fairness report.

@@ -1,13 +1,48 @@
+// @ts-check
 // Pieces several pages show: the screening decision, a stored application, badges, messages.
 import { h } from '../dom.js';
-import { countryName, formatDate, formatDateTime, hasMessage, pick, t } from '../i18n.js';
+import { countryName, formatDate, formatDateTime, formatDuration, hasMessage, pick, t } from '../i18n.js';
 import { enumLabel, fieldLabel } from '../forms.js';
 import { fieldSpecs } from '../specs.js';
 
-export const outcomeBadge = (outcome) =>
-  h('span', { class: ['outcome', outcome], 'data-outcome': outcome }, outcome);
+/** @typedef {import('../../../types/api').Outcome} Outcome */
+/** @typedef {import('../../../types/api').Decision} Decision */
+/** @typedef {import('../../../types/api').RuleHit} RuleHit */
 
-export const outcomeText = (outcome) => (hasMessage(`outcome.${outcome}`) ? t(`outcome.${outcome}`) : outcome);
+/** The screening outcome in words (never the raw code), coloured; the code stays in data-outcome for styling and tests. */
+export const outcomeBadge = (/** @type {Outcome | string} */ outcome) =>
+  h('span', { class: ['outcome', outcome], 'data-outcome': outcome }, outcomeText(outcome));
+
+export const outcomeText = (/** @type {Outcome | string} */ outcome) => (hasMessage(`outcome.${outcome}`) ? t(`outcome.${outcome}`) : t('outcome.unknown'));
+
+/**
+ * Why a case sits where it does in the queue, in words with hours and days ("Berangkat dalam 3 hari 10 jam").
+ * @param {import('../../../types/api').PriorityReason | null | undefined} reason
+ */
+export function priorityText(reason) {
+  if (!reason) return '';
+  switch (reason.code) {
+    case 'departs_soon':
+      return t('priority.departsIn', { duration: formatDuration(reason.minutesToDeparture) });
+    case 'departure_passed':
+      return t('priority.departedAgo', { duration: formatDuration(reason.minutesSinceDeparture) });
+    case 'waiting_since':
+      return t('priority.waitingFor', { duration: formatDuration(reason.minutesWaiting) });
+    default:
+      return '';
+  }
+}
+
+/**
+ * The hits that weigh most: those that force a review first, then by weight (the engine's order breaks ties).
+ * @param {RuleHit[]} hits
+ */
+export function strongestHits(hits) {
+  return hits
+    .map((hit, index) => ({ hit, index }))
+    .sort((a, b) => Number(!!b.hit.mustReview) - Number(!!a.hit.mustReview) || b.hit.weight - a.hit.weight || a.index - b.index)
+    .map(({ hit }) => hit);
+}
 
 export const stateBadge = (state) => h('span', { class: ['badge', `state-${state}`], 'data-state': state }, t(`state.${state}`));
 
@@ -48,49 +83,77 @@ function evidenceList(evidence, specs) {
   );
 }
 
+/** @param {RuleHit} hit @param {Map<string, any>} specs */
+function hitCard(hit, specs) {
+  return h(
+    'li',
+    { class: 'hit', 'data-rule': hit.ruleId },
+    h('h3', {}, pick(hit.title)),
+    h('p', { class: 'reason' }, pick(hit.reason)),
+    h(
+      'p',
+      { class: 'meta' },
+      t('decision.weight', { weight: hit.weight }),
+      hit.mustReview ? [' ', h('span', { class: 'badge must' }, t('decision.mustReview'))] : null,
+    ),
+    evidenceList(hit.evidence, specs),
+  );
+}
+
 /**
- * The screening decision: outcome in colour, score, each hit's title and reason in the chosen
- * language with its evidence. `extra` is appended (e.g. the claim button).
+ * The screening decision as an officer needs it first: the outcome in words, the score, the three
+ * strongest reasons and what to do next (`extra`, e.g. the claim button) at the top; every indicator
+ * with its evidence folds out below.
+ * @param {Decision} decision
+ * @param {import('../../../types/api').ApplicationKind} kind
+ * @param {{ heading?: string, extra?: Node | null, headingLevel?: 'h1' | 'h2' }} [options]
  */
 export function renderDecision(decision, kind, { heading = t('decision.title'), extra = null, headingLevel = 'h2' } = {}) {
   const specs = fieldSpecs(kind);
   const hits = decision.hits ?? [];
+  const strongest = strongestHits(hits).slice(0, 3);
   return h(
     'section',
     { class: ['panel', 'decision', `outcome-${decision.outcome}`], 'aria-labelledby': 'decision-heading', tabindex: '-1', id: 'decision' },
-    h(headingLevel, { id: 'decision-heading' }, heading),
+    h(headingLevel, { id: 'decision-heading', class: 'decision-title' }, heading),
     h(
       'div',
       { class: 'decision-head' },
-      outcomeBadge(decision.outcome),
-      h('strong', {}, outcomeText(decision.outcome)),
+      h('strong', { class: 'outcome-words', id: 'decision-outcome' }, outcomeBadge(decision.outcome)),
       h('span', { class: 'score' }, t('decision.score'), ': ', h('span', { 'data-score': '' }, String(decision.score))),
-      h('span', { class: 'hint' }, t('decision.ruleSet'), ': ', decision.ruleSetVersion ?? '—'),
+      h('span', { class: 'hint' }, t('decision.hitCount', { count: hits.length })),
     ),
     hits.length === 0
       ? h('p', {}, t('decision.noHits'))
       : h(
-          'ol',
-          { class: 'hits', 'aria-label': t('decision.hits') },
-          hits.map((hit) =>
-            h(
-              'li',
-              { class: 'hit', 'data-rule': hit.ruleId },
-              h('h3', {}, pick(hit.title)),
-              h('p', { class: 'reason' }, pick(hit.reason)),
+          'div',
+          { class: 'top-reasons' },
+          h('h3', {}, t('decision.strongest')),
+          h(
+            'ol',
+            { class: 'reasons', id: 'top-reasons' },
+            strongest.map((hit) =>
               h(
-                'p',
-                { class: 'meta' },
-                t('decision.weight', { weight: hit.weight }),
-                ' · ',
-                hit.ruleId,
+                'li',
+                { 'data-rule': hit.ruleId },
+                h('strong', {}, pick(hit.title)),
+                ' — ',
+                pick(hit.reason),
                 hit.mustReview ? [' ', h('span', { class: 'badge must' }, t('decision.mustReview'))] : null,
               ),
-              evidenceList(hit.evidence, specs),
             ),
           ),
         ),
-    extra,
+    extra ? h('div', { class: 'next-action', id: 'next-action' }, extra) : null,
+    hits.length === 0
+      ? null
+      : h(
+          'details',
+          { class: 'fold', id: 'all-hits' },
+          h('summary', {}, t('decision.allHits', { count: hits.length })),
+          h('ol', { class: 'hits', 'aria-label': t('decision.hits') }, hits.map((hit) => hitCard(hit, specs))),
+          h('p', { class: 'hint' }, t('decision.ruleSet'), ': ', decision.ruleSetVersion ?? '—'),
+        ),
   );
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Postponement statistics: the total, monthly bars by office (stacked, plain SVG), destination and
 // reason breakdowns (CSS bars), each with its numbers in a table, and the CSV export.
 import { api, ApiError } from '../api.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Watchlists: known recruiter phones, agencies, employers, addresses and people. Supervisors read
 // them; admins add, revoke and import entries (CSV, with a report per row).
 import { api, ApiError } from '../api.js';
