@@ -43,7 +43,7 @@ async function signedIn(user: { username: string; password: string }, route = ''
   const context = await officeScreen(browser);
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   page.on('pageerror', (error) => {
     throw error;
   });

@@ -52,7 +52,7 @@ async function openConsole(): Promise<Visit> {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   await page.goto(`${origin}/console`);
   await page.locator('#username').waitFor();
   return { page, requests, consoleErrors };
@@ -194,7 +194,7 @@ describe('officer console', () => {
       expect(visit.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
       expect(visit.consoleErrors.filter((message) => !/status of 4\d\d/.test(message))).toEqual([]);
     }
-  }, 120_000);
+  }, 180_000);
 
   it('given a passport officer, when the urgent first passport for a job in Cambodia is entered, then it is flagged with Indonesian reasons', async () => {
     const passportOfficer = await ctx.userFor('passport_officer', 'KANIM-KARAWANG');
@@ -210,7 +210,7 @@ describe('officer console', () => {
     const firstReason = await text(page, '#decision li.hit .reason');
     expect(firstReason.length).toBeGreaterThan(0);
     await screenshot(page, '10-passport-decision');
-  }, 30_000);
+  }, 90_000);
 
   it('given a signed-in officer whose token is revoked, when they act, then they are sent back to the login page with a notice', async () => {
     const officer = await ctx.userFor('officer', 'TPI-CGK');
@@ -234,7 +234,7 @@ describe('officer console', () => {
     await page.click('#logout');
     await page.locator('#login-feedback .message.ok').waitFor();
     expect(await text(page, '#login-feedback')).toBe('Anda telah keluar.');
-  }, 30_000);
+  }, 90_000);
 
   it('given only a keyboard, when an officer signs in and tabs through the page, then every control is a real control, reached in reading order', async () => {
     const officer = await ctx.userFor('officer', 'TPI-CGK');
@@ -265,7 +265,7 @@ describe('officer console', () => {
     await page.keyboard.press('Enter');
     await page.locator('#error-summary').waitFor();
     expect((await focused()).id).toBe('error-summary');
-  }, 30_000);
+  }, 90_000);
 
   it('given the two languages, then both have the same messages and every message the scripts use exists', async () => {
     const { page } = await openConsole();
@@ -284,7 +284,7 @@ describe('officer console', () => {
     }
     expect(used.size).toBeGreaterThan(100);
     expect([...used].filter((key) => !keys.id.includes(key))).toEqual([]);
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('console assets', () => {
