@@ -81,10 +81,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/console', consoleRoutes());
 
   const api = Router();
-  api.use('/auth/login', ...loginRateLimits(config.LOGIN_RATE_LIMIT));
+  api.use('/auth/login', ...loginRateLimits(config.LOGIN_RATE_LIMIT, undefined, deps.rateLimitCounters));
   api.use('/auth', authRoutes(db, tokens));
   api.use(authenticate(tokens, db, config.JWT_ISSUER));
-  api.use(apiRateLimit(config.API_RATE_LIMIT_PER_MINUTE));
+  api.use(apiRateLimit(config.API_RATE_LIMIT_PER_MINUTE, deps.rateLimitCounters));
   api.get('/me', (req, res) => {
     res.json({ principal: req.principal });
   });

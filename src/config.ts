@@ -25,6 +25,11 @@ const configSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   QUEUE_PREFIX: z.string().min(1).default('saring'),
+  /**
+   * API processes serving the port together (node:cluster). Unset: one per CPU in production when
+   * REDIS_URL is set (rate limits and jobs are then shared), otherwise one. More than one needs Redis.
+   */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   /** With Redis, whether the API process also consumes jobs; set false when separate workers run. */
   API_RUNS_JOBS: booleanFromString.default(true),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -95,6 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const config = parsed.data;
+  if (config.API_PROCESSES !== undefined && config.API_PROCESSES > 1 && !config.REDIS_URL) {
+    throw new ConfigError([
+      `API_PROCESSES: ${config.API_PROCESSES} processes need REDIS_URL (without Redis, rate limits and background jobs live inside one process); set REDIS_URL or API_PROCESSES=1`,
+    ]);
+  }
   if (!config.JWT_SECRET) {
     if (config.NODE_ENV === 'production') {
       throw new ConfigError(['JWT_SECRET: required in production (at least 32 characters)']);

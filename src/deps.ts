@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { RootDatabase } from './db/client';
 import type { JobRunner } from './jobs';
 import type { Logger } from './logger';
+import type { RateLimitCounters } from './http/rate-limit-store';
 import type { ScreeningContextPort } from './screening/context';
 import type { Screener } from './screening/screener';
 
@@ -22,4 +23,6 @@ export interface AppDependencies {
    * Defaults to the database-backed resolver; tests wrap it to hold a screening at a known point.
    */
   screeningContext?: ScreeningContextPort;
+  /** Where rate limits count: shared through Redis when several API processes serve (in memory by default). */
+  rateLimitCounters?: RateLimitCounters;
 }

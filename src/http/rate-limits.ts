@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { HttpError } from './errors';
+import { inMemoryCounters, type RateLimitCounters } from './rate-limit-store';
 
 const tooMany: RequestHandler = (_req, _res, next) =>
   next(new HttpError(429, 'RATE_LIMITED', 'Too many requests; wait a moment and try again'));
@@ -9,9 +10,12 @@ const tooMany: RequestHandler = (_req, _res, next) =>
  * Login attempts are limited per client address and, separately, per username, so neither a
  * single machine nor a distributed guesser can try many passwords against one account.
  */
-export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000): RequestHandler[] {
-  const byAddress = rateLimit({ windowMs, limit: perWindow * 4, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000, counters: RateLimitCounters = inMemoryCounters): RequestHandler[] {
+  const shared = { passOnStoreError: true } as const;
+  const byAddress = rateLimit({ windowMs, limit: perWindow * 4, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany, store: counters.store('login-address'), ...shared });
   const byUsername = rateLimit({
+    store: counters.store('login-username'),
+    ...shared,
     windowMs,
     limit: perWindow,
     standardHeaders: 'draft-8',
@@ -26,8 +30,10 @@ export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000): Requ
 }
 
 /** A per-caller ceiling on API calls, keyed by the authenticated user. */
-export function apiRateLimit(perMinute: number): RequestHandler {
+export function apiRateLimit(perMinute: number, counters: RateLimitCounters = inMemoryCounters): RequestHandler {
   return rateLimit({
+    store: counters.store('api'),
+    passOnStoreError: true,
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-8',

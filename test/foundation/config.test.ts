@@ -24,6 +24,11 @@ describe('configuration', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
   });
 
+  it('given several API processes without Redis, when loading, then it is refused naming API_PROCESSES and REDIS_URL', () => {
+    expect(problemsOf({ API_PROCESSES: '2' })).toEqual([expect.stringMatching(/^API_PROCESSES: .*REDIS_URL/)]);
+    expect(loadConfig({ API_PROCESSES: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).API_PROCESSES).toBe(2);
+  });
+
   it('given a short JWT_SECRET, when loading, then it is refused', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: .*32/)]);
   });

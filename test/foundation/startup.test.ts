@@ -116,7 +116,7 @@ describe('embedded PostgreSQL start-up failures explain themselves', () => {
       return { repairedFirstRun: repaired.firstRun, databases, againFirstRun: again.firstRun };
     `);
     expect(result).toEqual({ repairedFirstRun: true, databases: expect.arrayContaining(['saring']), againFirstRun: false });
-  }, 120_000);
+  }, 240_000);
 
   it('given a running server on the data directory, when a second start asks for it, then it is refused naming the PID, and a tool that may share it reuses it', async () => {
     const result = await embeddedScenario(`
@@ -136,7 +136,7 @@ describe('embedded PostgreSQL start-up failures explain themselves', () => {
       sameUrl: true,
       databasesAfterSharedStop: expect.arrayContaining(['saring']),
     });
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('npm start with a taken port', () => {
@@ -158,7 +158,7 @@ describe('npm start with a taken port', () => {
     } finally {
       await holder.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('failures of an external database explain themselves', () => {
