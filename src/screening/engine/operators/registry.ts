@@ -24,7 +24,7 @@ import type { CompileEnv, ConditionOperator, OperatorCheckEnv, RequirementSink }
 import { watchlistOperator } from './watchlist';
 
 // Bodies are validated before they reach an operator, so the registry holds operators of any body.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds operators of every body type
 type AnyOperator = ConditionOperator<any>;
 
 export class OperatorRegistry {
