@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildDir, compiled, repoRoot, resultsDir } from './paths';
@@ -166,4 +166,30 @@ export async function startApiProcess(options: ServiceOptions): Promise<ApiProce
 export async function startWorkerProcess(options: ServiceOptions): Promise<ServiceProcess> {
   const { service } = await spawnService('worker', options, { ...baseSettings(options.databaseUrl), ...options.settings });
   return service;
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process and its direct children — every API process
+ * when the service runs several (API_PROCESSES) — read from /proc, so no process has to report itself.
+ */
+export function processTreeCpuSeconds(pid: number): number {
+  const ticksPerSecond = 100; // USER_HZ: 100 on Linux for every architecture this runs on
+  const cpuOf = (stat: string) => {
+    // Fields after the command name (which may contain spaces) start at field 3; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  };
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // the process ended while we looked
+    }
+    const { ppid, ticks: used } = cpuOf(stat);
+    if (Number(entry) === pid || ppid === pid) ticks += used;
+  }
+  return ticks / ticksPerSecond;
 }

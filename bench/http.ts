@@ -7,7 +7,8 @@
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import { checkConsistency, departureCheckInputSchema } from '../src/screening/application-schema';
-import { startApiProcess, type ApiProcess } from './api-process';
+import { processTreeCpuSeconds, startApiProcess, type ApiProcess } from './api-process';
+import { mixedLoad } from './mixed-load';
 import { createBenchDatabase } from './databases';
 import { departureBodies } from './generator';
 import type { BenchOptions } from './options';
@@ -15,6 +16,7 @@ import { fmt, type SectionResult } from './report';
 import { createBenchUsers } from './users';
 
 const CONNECTIONS = 64;
+const MIXED_CONNECTIONS = 32;
 const CHECKPOINTS = ['TPI-CGK', 'TPI-DPS', 'TPI-SUB', 'TPI-KNO', 'TPI-YIA', 'TPI-BTC', 'TPI-SKP', 'TPI-DUM'];
 
 export interface LoadResult {
@@ -100,12 +102,28 @@ export async function runHttpBench(options: BenchOptions): Promise<SectionResult
     const rssBefore = await api.memory();
 
     console.log(`  POST /api/v1/departure-checks, ${CONNECTIONS} connections, ${seconds} s...`);
+    const cpuBefore = processTreeCpuSeconds(api.pid);
     const real = await api.profile('http-api-departure-checks', () => load(`${api!.url}/api/v1/departure-checks`, seconds, bodies, tokens));
-    console.log(`    ${fmt.rate(real.requestsPerSecond)}, p50 ${fmt.ms(real.p50)}, p99 ${fmt.ms(real.p99)}, non-2xx ${real.non2xx}, errors ${real.errors}`);
+    // API CPU per screening: every API process's CPU time over the run, divided by the screenings it answered.
+    const cpuMsPerScreening = ((processTreeCpuSeconds(api.pid) - cpuBefore) * 1000) / Math.max(real.ok, 1);
+    console.log(`    ${fmt.rate(real.requestsPerSecond)}, p50 ${fmt.ms(real.p50)}, p99 ${fmt.ms(real.p99)}, non-2xx ${real.non2xx}, errors ${real.errors}; API CPU ${cpuMsPerScreening.toFixed(2)} ms per screening`);
     console.log(`  POST /noop (same process), ${CONNECTIONS} connections, ${seconds} s...`);
     const noop = await api.profile('http-api-noop', () => load(`${api!.noopUrl}/noop`, seconds, bodies, tokens));
     console.log(`    ${fmt.rate(noop.requestsPerSecond)}, p50 ${fmt.ms(noop.p50)}, p99 ${fmt.ms(noop.p99)}`);
     const memory = await api.memory();
+
+    // Officers' day: screen, claim, decide, list, on MIXED_CONNECTIONS connections, twice, then the API's memory.
+    const mixedSeconds = options.quick ? 10 : 60;
+    const mixed = [];
+    for (let round = 1; round <= 2; round++) {
+      console.log(`  mixed load (screen, claim, decide), ${MIXED_CONNECTIONS} connections, ${mixedSeconds} s, round ${round} of 2...`);
+      const result = await mixedLoad(api.url, mixedSeconds, MIXED_CONNECTIONS, bodies, tokens);
+      console.log(`    ${fmt.int(result.screenings)} screenings, ${fmt.int(result.claims)} claims, ${fmt.int(result.decisions)} decisions, ${fmt.int(result.lists)} queue lists; p99 ${fmt.ms(result.p99)}`);
+      mixed.push(result);
+    }
+    const mixedMemory = await api.memory();
+    const mixedUnexpected = mixed.flatMap((round) => Object.entries(round.unexpected).map(([what, count]) => `${what}: ${count}`));
+    if (mixedUnexpected.length > 0 || mixed.some((round) => round.errors > 0)) failures.push(`mixed load answered unexpectedly: ${mixedUnexpected.join(', ')}; connection errors ${mixed.map((round) => round.errors).join('+')}`);
 
     // Every 201 must be a stored application with its decision (counted, not assumed).
     const [{ applications, decisions }] = (
@@ -136,9 +154,17 @@ export async function runHttpBench(options: BenchOptions): Promise<SectionResult
         { measure: 'errors (non-2xx + conn.)', value: fmt.int(errorsTotal), goal: '0', met: errorsTotal === 0 },
         { measure: 'no-op endpoint req/s', value: fmt.rate(noop.requestsPerSecond), note: `same process; p50 ${fmt.ms(noop.p50)}, p99 ${fmt.ms(noop.p99)}` },
         { measure: 'ratio to no-op', value: fmt.ratio(ratio), goal: '>= 0.3', met: ratio >= 0.3 },
-        { measure: 'API process RSS at end', value: fmt.mb(memory.rssBytes), goal: '<= 250 MB', met: memory.rssBytes <= 250 * 2 ** 20, note: `peak ${fmt.mb(memory.maxRssBytes)}; after warm-up ${fmt.mb(rssBefore.rssBytes)}` },
+        { measure: 'API CPU per screening', value: `${cpuMsPerScreening.toFixed(2)} ms`, goal: '<= 1.5 ms', met: cpuMsPerScreening <= 1.5, note: 'CPU time of all API processes over the run / screenings answered' },
+        { measure: 'API process RSS at end', value: fmt.mb(memory.rssBytes), note: `after warm-up ${fmt.mb(rssBefore.rssBytes)}` },
+        {
+          measure: 'API RSS, mixed load',
+          value: fmt.mb(mixedMemory.rssBytes),
+          goal: '<= 250 MB',
+          met: mixedMemory.maxRssBytes <= 250 * 2 ** 20,
+          note: `peak ${fmt.mb(mixedMemory.maxRssBytes)} over the whole run; 2 x ${mixedSeconds} s, ${MIXED_CONNECTIONS} connections: ${mixed.map((round) => `${fmt.int(round.screenings)}/${fmt.int(round.claims)}/${fmt.int(round.decisions)}`).join(' then ')} screenings/claims/decisions`,
+        },
       ],
-      figures: { connections: CONNECTIONS, seconds, departureChecks: real, noop, ratio, memory, memoryAfterWarmUp: rssBefore, storedApplications: applications, logLevel: api === undefined ? (process.env.BENCH_LOG_LEVEL ?? 'info') : undefined },
+      figures: { connections: CONNECTIONS, seconds, departureChecks: real, noop, ratio, memory, cpuMsPerScreening, mixed, mixedMemory, memoryAfterWarmUp: rssBefore, storedApplications: applications, logLevel: api === undefined ? (process.env.BENCH_LOG_LEVEL ?? 'info') : undefined },
       failures,
     };
   } finally {
