@@ -11,6 +11,7 @@ import { createScreener, type ScreeningDecision } from '../src/screening/screene
 import { buildSubject } from '../src/screening/subject';
 import { generateSample, type Sample } from './generator';
 import { translateRuleSet, type JreScreener } from './json-rules-engine';
+import { translateRuleSetToZen, type ZenScreener } from './zen-engine';
 import { rulesDir } from './api-process';
 import { resultsDir } from './paths';
 import { withCpuProfile } from './profile';
@@ -46,6 +47,26 @@ async function timeJre(jre: JreScreener, sample: Sample[]) {
   return { rate: sample.length / seconds, seconds, results: out };
 }
 
+/** CPU seconds of this whole process (all threads: ZEN evaluates on its own native threads). */
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+async function timeZen(zen: ZenScreener, sample: Sample[]) {
+  const out = new Array<{ ruleIds: string[]; score: number }>(sample.length);
+  const cpuBefore = cpuSeconds();
+  const started = performance.now();
+  for (let i = 0; i < sample.length; i++) {
+    const s = sample[i]!;
+    const subject = buildSubject(s.application.kind, s.application.data, { receivedAt: s.receivedAt.toISOString() });
+    out[i] = await zen.evaluate(subject, s.context);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds() - cpuBefore;
+  return { rate: sample.length / seconds, perCpuSecond: sample.length / cpu, seconds, results: out };
+}
+
 function compare(ours: ScreeningDecision[], theirs: { ruleIds: string[]; score: number }[], sample: Sample[]) {
   let agree = 0;
   const mismatches: string[] = [];
@@ -68,8 +89,10 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
   const screener = createScreener(compiled);
   const jre = translateRuleSet(ruleSet);
   const jreTuned = translateRuleSet(ruleSet, { propertyPaths: true });
+  const zen = translateRuleSetToZen(ruleSet);
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'json-rules-engine-rules.json'), JSON.stringify(jre.rules, null, 2));
+  writeFileSync(join(resultsDir, 'zen-decisions.json'), JSON.stringify(zen.decisions, null, 2));
 
   console.log(`  generating ${fmt.int(n)} applications (seed ${SEED}) through the intake schemas...`);
   const sample = generateSample(n, SEED, compiled.requirements);
@@ -82,14 +105,23 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
   for (const s of warm) screen(s);
   await timeJre(jre, warm.slice(0, 500));
   await timeJre(jreTuned, warm.slice(0, 500));
+  await timeZen(zen, warm.slice(0, 500));
 
   console.log('  timing our engine (3 passes)...');
+  const oursCpuBefore = cpuSeconds();
   const ours = await withCpuProfile('engine-ours', () => timeOurs(screen, sample, 3));
+  const oursPerCpuSecond = (3 * n) / (cpuSeconds() - oursCpuBefore);
   console.log(`    ${fmt.rate(ours.rate)}; timing json-rules-engine (default JSONPath resolver)...`);
   const theirs = await withCpuProfile('engine-json-rules-engine', () => timeJre(jre, sample));
   console.log(`    ${fmt.rate(theirs.rate)}; timing json-rules-engine (property-path resolver)...`);
   const tuned = await timeJre(jreTuned, sample);
-  console.log(`    ${fmt.rate(tuned.rate)}`);
+  console.log(`    ${fmt.rate(tuned.rate)}; timing GoRules Zen (one decision per kind, one ZEN expression per rule)...`);
+  const zenRun = await timeZen(zen, sample);
+  zen.dispose();
+  console.log(`    ${fmt.rate(zenRun.rate)} (${fmt.rate(zenRun.perCpuSecond)} per CPU second)`);
+  const agreementZen = compare(ours.results, zenRun.results, sample);
+  if (agreementZen.agree !== n) failures.push(`engines (GoRules Zen) disagree on ${n - agreementZen.agree} of ${n}: ${agreementZen.mismatches.join('; ')}`);
+  const ratioZen = oursPerCpuSecond / zenRun.perCpuSecond;
 
   const agreement = compare(ours.results, theirs.results, sample);
   const agreementTuned = compare(ours.results, tuned.results, sample);
@@ -115,11 +147,13 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
       { measure: 'json-rules-engine (tuned)', value: fmt.rate(tuned.rate), note: 'plain property pathResolver' },
       { measure: 'ratio vs default', value: fmt.ratio(ratio), goal: '>= 50x', met: ratio >= 50 },
       { measure: 'ratio vs tuned', value: fmt.ratio(ratioTuned), goal: '>= 50x', met: ratioTuned >= 50 },
+      { measure: 'GoRules Zen', value: fmt.rate(zenRun.rate), note: `${fmt.rate(zenRun.perCpuSecond)} per CPU second (native, evaluates on its own threads); ours ${fmt.rate(oursPerCpuSecond)} per CPU second` },
+      { measure: 'ratio vs Zen per core', value: fmt.ratio(ratioZen), goal: '>= 2x', met: ratioZen >= 2, note: 'applications per CPU second, ours / Zen' },
       {
         measure: 'same hits',
-        value: `${fmt.int(agreement.agree)} / ${fmt.int(n)}`,
+        value: `${fmt.int(Math.min(agreement.agree, agreementTuned.agree, agreementZen.agree))} / ${fmt.int(n)}`,
         goal: 'all',
-        met: agreement.agree === n && agreementTuned.agree === n,
+        met: agreement.agree === n && agreementTuned.agree === n && agreementZen.agree === n,
         note: `${rulesFired} of ${jre.ruleCount} rules fired; ${outcomes.CLEAR} clear / ${outcomes.REVIEW} review / ${outcomes.POSTPONE_RECOMMENDED} postpone`,
       },
     ],
@@ -134,6 +168,11 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
       jsonRulesEngineTunedPerSecond: tuned.rate,
       ratio,
       ratioTuned,
+      zenPerSecond: zenRun.rate,
+      zenPerCpuSecond: zenRun.perCpuSecond,
+      oursPerCpuSecond,
+      ratioZen,
+      agreementZen: agreementZen.agree,
       agreement: agreement.agree,
       agreementTuned: agreementTuned.agree,
       outcomes,
