@@ -73,7 +73,8 @@ describe('postponement log: recording, reading and follow-ups', () => {
       const res = await record(officer, manualBody());
 
       expect(res.status).toBe(201);
-      const expectedDeadline = new Date(Date.now() + 30 * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Jakarta' });
+      // 30 days from when the server recorded it, as a Jakarta date: from the stored time, not this test's clock (which may be past midnight).
+      const expectedDeadline = new Date(Date.parse(res.body.decidedAt) + 30 * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Jakarta' });
       expect(res.body).toMatchObject({ deadline: expectedDeadline, decidedBy: officer.id });
       const [row] = await query<{ xmin: string }>(ctx, 'SELECT xmin::text FROM postponements WHERE id = $1', [res.body.id]);
       const [audit] = await query<{ xmin: string; actor_id: string }>(

@@ -87,7 +87,8 @@ describe('review queue: decisions', () => {
         note: postponeBody.note,
         decided_by: officer.id,
       });
-      const expectedDeadline = new Date(Date.now() + 30 * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Jakarta' });
+      // 30 days from when the server decided, as a Jakarta date: from the stored time, not this test's clock (which may be past midnight).
+      const expectedDeadline = new Date(new Date(postponements[0]!.decided_at as string).getTime() + 30 * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Jakarta' });
       expect(res.body.postponementDeadline).toBe(expectedDeadline);
       // xmin is the id of the transaction that last wrote a row: equal ids mean one transaction.
       const [caseTx] = await query<{ xmin: string }>(ctx, 'SELECT xmin::text FROM cases WHERE id = $1', [id]);

@@ -2,6 +2,10 @@ import { cambodiaLure, japanHoliday } from '../applications/payloads';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
 import { signatureHeader, verifySignature } from '../../src/webhooks/signature';
 import { eventually, Receiver, type Received } from './support';
+import { fanOutEvents, redispatchOverdueDeliveries } from '../../src/webhooks/dispatch';
+import type { AppDependencies } from '../../src/deps';
+
+const depsOf = (ctx: TestContext): AppDependencies => ({ config: ctx.config, db: ctx.database.db, jobs: ctx.jobs, logger: ctx.logger, screener: ctx.screener });
 
 // Background work on a shared 2-core machine can be slow; the waits below, not the clock, decide.
 jest.setTimeout(180_000);
@@ -39,6 +43,16 @@ describe('webhooks', () => {
   const subscribe = (body: object, token = admin) => api(ctx).post('/api/v1/webhooks').set(bearer(token)).send(body);
   const screen = (body: object) => api(ctx).post('/api/v1/departure-checks').set(bearer(officer)).send(body);
   const ofCase = (caseId: string, type: string) => (r: Received) => r.json.type === type && r.json.data.caseId === caseId;
+  /** The deliveries made for a case's event, with their receiver, state and attempts, as the database has them. */
+  const deliveriesOf = async (caseId: string, type: string) =>
+    (
+      await ctx.database.pool.query<{ url: string; state: string; attempts: number }>(
+        `SELECT s.url, d.state::text AS state, (SELECT count(*) FROM webhook_attempts a WHERE a.delivery_id = d.id)::int AS attempts
+         FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_subscriptions s ON s.id = d.subscription_id
+         WHERE e.type = $1 AND e.payload->'data'->>'caseId' = $2 ORDER BY d.id`,
+        [type, caseId],
+      )
+    ).rows;
 
   describe('subscriptions', () => {
     it('given an admin, when subscribing a receiver, then 201 with the signing secret, shown once and never listed', async () => {
@@ -131,11 +145,20 @@ describe('webhooks', () => {
       expect(receiver.count((r) => r.json.data.applicationId === clear.body.id)).toBe(0);
     });
 
-    it('given events, when delivered, then each subscriber gets each event once', async () => {
+    it('given events, when delivered and the dispatcher has run further rounds, then each subscriber got each event once', async () => {
       const screened = await screen(cambodiaLure());
       await receiver.waitFor(ofCase(screened.body.caseId, 'case.created'));
-      // Give any duplicate the time of several dispatch rounds to show up.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const delivered = await eventually(
+        () => deliveriesOf(screened.body.caseId, 'case.created'),
+        (rows) => rows.length > 0 && rows.every((row) => row.state === 'delivered'),
+      );
+      // A duplicate could only come from another round of the dispatcher: run two, to completion, now.
+      for (let round = 0; round < 2; round++) {
+        await fanOutEvents(depsOf(ctx));
+        await redispatchOverdueDeliveries(depsOf(ctx));
+      }
+      expect(await deliveriesOf(screened.body.caseId, 'case.created')).toEqual(delivered);
+      expect(delivered.filter((row) => row.url === receiverUrl)).toEqual([{ url: receiverUrl, state: 'delivered', attempts: 1 }]);
       expect(receiver.count(ofCase(screened.body.caseId, 'case.created'))).toBe(1);
     });
   });
@@ -185,7 +208,12 @@ describe('webhooks', () => {
       const before = failing.received.length;
       const screened = await screen(cambodiaLure());
       await receiver.waitFor(ofCase(screened.body.caseId, 'case.created'));
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The event has been fanned out (that is where deliveries are made) with none for the deactivated subscriber.
+      const deliveries = await eventually(
+        () => deliveriesOf(screened.body.caseId, 'case.created'),
+        (rows) => rows.some((row) => row.url === receiverUrl),
+      );
+      expect(deliveries.map((row) => row.url)).not.toContain(failingUrl);
       expect(failing.received.length).toBe(before);
     });
   });
