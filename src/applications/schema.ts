@@ -23,7 +23,10 @@ export const applications = pgTable(
     nik: text('nik').notNull(),
     passportNumber: text('passport_number'),
     dateOfBirth: date('date_of_birth').notNull(),
+    /** The final destination (the last onward leg of a departure, else the ticketed destination). */
     destinationCountry: text('destination_country').notNull(),
+    /** Countries passed through before the final destination, in travel order (empty when direct). */
+    viaCountries: jsonb('via_countries').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     departureAt: timestamp('departure_at', { withTimezone: true }),
     recruiterPhone: text('recruiter_phone'),
     sponsorPhone: text('sponsor_phone'),

@@ -14,6 +14,7 @@ import { cases } from '../review/schema';
 import type { ScreeningDecision } from '../screening/screener';
 import type { AppDependencies } from '../deps';
 import type { DepartureCheck, PassportApplication } from '../screening/application-schema';
+import { routeOf } from '../screening/subject';
 import { applications, decisions } from './schema';
 
 export type Intake =
@@ -44,12 +45,15 @@ interface IntakeRequest {
 function structuredColumns(intake: Intake) {
   if (intake.kind === 'departure') {
     const { traveller, trip, employment, sponsor } = intake.data;
+    const route = routeOf(trip);
     return {
       fullName: traveller.fullName,
       nik: traveller.nik,
       passportNumber: traveller.passportNumber,
       dateOfBirth: traveller.dateOfBirth,
-      destinationCountry: trip.destinationCountry,
+      // Statistics count where the traveller ends up; the countries on the way are kept beside it.
+      destinationCountry: route.destinationCountry,
+      viaCountries: route.viaCountries,
       departureAt: new Date(trip.departureAt),
       recruiterPhone: employment?.recruiterPhone ?? null,
       sponsorPhone: sponsor?.phone ?? null,
@@ -63,6 +67,7 @@ function structuredColumns(intake: Intake) {
     passportNumber: null,
     dateOfBirth: applicant.dateOfBirth,
     destinationCountry: intake.data.intendedDestinationCountry,
+    viaCountries: [] as string[],
     departureAt: null,
     recruiterPhone: employment?.recruiterPhone ?? null,
     sponsorPhone: null,

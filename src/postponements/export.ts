@@ -19,6 +19,7 @@ export const csvColumns = [
   'office_code',
   'office_name',
   'destination_country',
+  'via_countries',
   'reason_code',
   'reason_id',
   'reason_en',
@@ -54,6 +55,8 @@ function csvRecord(row: ExportRow): CsvRecord {
     office_code: row.officeCode,
     office_name: spreadsheetSafe(row.officeName),
     destination_country: row.destinationCountry,
+    // Countries passed through before the destination, in travel order: "MY TH".
+    via_countries: row.viaCountries.join(' '),
     reason_code: row.reasonCode,
     reason_id: label?.id ?? '',
     reason_en: label?.en ?? '',

@@ -65,6 +65,7 @@ export const postponementView = (row: PostponementRow, followUps: FollowUpRow[])
   caseId: row.caseId,
   officeCode: row.officeCode,
   destinationCountry: row.destinationCountry,
+  viaCountries: row.viaCountries,
   reasonCode: row.reasonCode,
   reasonLabel: reasonLabel(row.reasonCode),
   note: row.note,
@@ -124,7 +125,7 @@ export async function findPostponement(db: Database, id: string, office: string 
   return row ?? null;
 }
 
-export const statsDimensions = ['month', 'office', 'destination', 'reason', 'kind'] as const;
+export const statsDimensions = ['month', 'office', 'destination', 'via', 'reason', 'kind'] as const;
 export type StatsDimension = (typeof statsDimensions)[number];
 
 /** Each dimension's SQL. Months are Jakarta calendar months, whatever office the record is from. */
@@ -132,6 +133,8 @@ const dimensionSql: Record<StatsDimension, SQL> = {
   month: sql`to_char(${postponements.decidedAt} AT TIME ZONE ${sql.raw(`'${STATS_TIME_ZONE}'`)}, 'YYYY-MM')`,
   office: sql`${postponements.officeCode}`,
   destination: sql`${postponements.destinationCountry}`,
+  // The countries passed through before the destination, comma-separated in travel order ('' when direct).
+  via: sql`translate(${postponements.viaCountries}::text, '[]" ', '')`,
   reason: sql`${postponements.reasonCode}::text`,
   kind: sql`${postponements.kind}::text`,
 };
@@ -201,6 +204,7 @@ async function exportBatch(db: Database, filter: PostponementFilter, after: { at
       officeCode: page.officeCode,
       officeName: offices.name,
       destinationCountry: page.destinationCountry,
+      viaCountries: page.viaCountries,
       reasonCode: page.reasonCode,
       note: page.note,
       deadline: page.deadline,

@@ -9,6 +9,8 @@ export interface NewPostponement {
   caseId: string | null;
   officeCode: string;
   destinationCountry: string;
+  /** Countries passed through before the destination (the application's); empty when direct or unknown. */
+  viaCountries?: string[];
   reasonCode: ReasonCodeValue;
   note: string;
   deadline: string | null;

@@ -1,4 +1,5 @@
-import { date, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { date, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { applications } from '../applications/schema';
 import { offices } from '../offices/schema';
 import { postponementReasonCodes } from './reasons';
@@ -28,7 +29,10 @@ export const postponements = pgTable(
     officeCode: text('office_code')
       .notNull()
       .references(() => offices.code),
+    /** The final destination, as the application counts it. */
     destinationCountry: text('destination_country').notNull(),
+    /** Countries passed through on the way (the application's), shown beside the destination. */
+    viaCountries: jsonb('via_countries').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     reasonCode: postponementReason('reason_code').notNull(),
     /** The reasoned notice the applicant is told. */
     note: text('note').notNull(),

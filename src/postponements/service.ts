@@ -65,7 +65,13 @@ async function officeFor(tx: Transaction, input: ManualPostponementInput, ctx: P
  */
 async function applicationFor(tx: Transaction, input: ManualPostponementInput & { applicationId: string }, officeCode: string, ctx: PostponementContext) {
   const [application] = await tx
-    .select({ id: applications.id, kind: applications.kind, officeCode: applications.officeCode, destinationCountry: applications.destinationCountry })
+    .select({
+      id: applications.id,
+      kind: applications.kind,
+      officeCode: applications.officeCode,
+      destinationCountry: applications.destinationCountry,
+      viaCountries: applications.viaCountries,
+    })
     .from(applications)
     .where(eq(applications.id, input.applicationId))
     .for('update')
@@ -125,6 +131,7 @@ export async function createPostponement(db: RootDatabase, input: ManualPostpone
         caseId: null,
         officeCode: office.code,
         destinationCountry,
+        viaCountries: application?.viaCountries ?? [],
         reasonCode: input.reasonCode,
         note: input.note,
         deadline: deadlineFor(input, decidedAt, office.timezone),

@@ -99,7 +99,7 @@ function isPostponementReason(code: string | null): code is ReasonCodeValue {
 
 async function logPostponement(tx: Transaction, decided: CaseRow, ctx: ClaimContext): Promise<void> {
   const [application] = await tx
-    .select({ destinationCountry: applications.destinationCountry })
+    .select({ destinationCountry: applications.destinationCountry, viaCountries: applications.viaCountries })
     .from(applications)
     .where(eq(applications.id, decided.applicationId))
     .limit(1);
@@ -113,6 +113,7 @@ async function logPostponement(tx: Transaction, decided: CaseRow, ctx: ClaimCont
       caseId: decided.id,
       officeCode: decided.officeCode,
       destinationCountry: application.destinationCountry,
+      viaCountries: application.viaCountries,
       reasonCode: decided.reasonCode,
       note: decided.note ?? '',
       deadline: decided.postponementDeadline,

@@ -82,8 +82,31 @@ export const declaredPurposes = [
   'medical',
   'other',
 ] as const;
-export const visaTypes = ['none', 'tourist', 'visa_on_arrival', 'visa_exemption', 'work', 'student', 'business', 'other'] as const;
-export const ticketPayers = ['self', 'family', 'employer', 'recruiter', 'sponsor', 'agency', 'unknown'] as const;
+/** `umrah` and `hajj` are the pilgrimage visas; `crew` a seafarer's crew visa or letter of guarantee to join a vessel. */
+export const visaTypes = ['none', 'tourist', 'visa_on_arrival', 'visa_exemption', 'work', 'student', 'business', 'umrah', 'hajj', 'crew', 'other'] as const;
+/**
+ * Who paid the ticket. The precise payers say which agency or which employer; `employer` and `agency`
+ * are the values of the first API version and stay valid, meaning "an employer / an agency, not said
+ * which" (the default rules treat an unstated employer like a foreign one, as they always did).
+ */
+export const ticketPayers = [
+  'self',
+  'family',
+  'travel_agency',
+  'placement_agency',
+  'crew_agency',
+  'employer_indonesian',
+  'employer_foreign',
+  'recruiter',
+  'sponsor',
+  'employer',
+  'agency',
+  'unknown',
+] as const;
+/** How a leg of the journey is travelled. */
+export const travelModes = ['air', 'sea', 'land'] as const;
+/** Licences of travel organisers for pilgrims: PPIU (umrah) and PIHK (special hajj). */
+export const travelAgencyLicenceTypes = ['PPIU', 'PIHK'] as const;
 export const recruitmentChannels = [
   'facebook',
   'telegram',
@@ -109,6 +132,8 @@ const personFields = {
 
 const travellerSchema = z.strictObject({
   ...personFields,
+  /** The passport shown was issued for this journey (the traveller's first passport). */
+  isFirstPassport: z.boolean().optional(),
   passportNumber: z
     .string()
     .trim()
@@ -121,15 +146,24 @@ const applicantSchema = z.strictObject({
   placeOfBirth: text(100),
 });
 
+/** A leg after the ticketed destination (e.g. Bangkok on by land to Myawaddy), in travel order. */
+const onwardLegSchema = z.strictObject({
+  mode: z.enum(travelModes),
+  country: countryCode(),
+  city: text(100).optional(),
+});
+
 const tripSchema = z.strictObject({
   checkpointCode: text(40).optional(),
   departureAt: isoDateTime(),
   carrier: text(100),
   flightOrVessel: text(40),
-  mode: z.enum(['air', 'sea', 'land']),
+  mode: z.enum(travelModes),
   destinationCountry: countryCode(),
   destinationCity: text(100).optional(),
   transitCountries: z.array(countryCode()).max(10).default([]),
+  /** Legs beyond the ticketed destination; the last one is the final destination. */
+  onwardLegs: z.array(onwardLegSchema).max(5).default([]),
   hasReturnTicket: z.boolean(),
   returnDate: isoDate().optional(),
   ticketPaidBy: z.enum(ticketPayers),
@@ -160,6 +194,25 @@ export const employmentSchema = z.strictObject({
   hasPlacementAgreement: z.boolean().optional(),
 });
 
+/** The licensed organiser of a pilgrimage (PPIU for umrah, PIHK for special hajj). */
+export const travelAgencySchema = z.strictObject({
+  name: text(200).optional(),
+  licenceType: z.enum(travelAgencyLicenceTypes).optional(),
+  licenceNumber: text(100).optional(),
+});
+
+/** A seafarer's documents and the crew agency placing them (SIUPPAK licence). */
+export const seafarerSchema = z.strictObject({
+  /** Buku Pelaut. */
+  seamansBookNumber: text(40).optional(),
+  /** A signed sea employment agreement (Perjanjian Kerja Laut). */
+  hasSeaEmploymentAgreement: z.boolean().optional(),
+  vesselName: text(200).optional(),
+  crewAgencyName: text(200).optional(),
+  /** Surat Izin Usaha Perekrutan dan Penempatan Awak Kapal. */
+  crewAgencyLicence: text(100).optional(),
+});
+
 const sponsorSchema = z.strictObject({
   name: text(200).optional(),
   phone: phoneNumber().optional(),
@@ -181,6 +234,8 @@ export const departureCheckInputSchema = z.strictObject({
   trip: tripSchema,
   purpose: purposeSchema,
   employment: employmentSchema.optional(),
+  travelAgency: travelAgencySchema.optional(),
+  seafarer: seafarerSchema.optional(),
   sponsor: sponsorSchema.optional(),
   observations: observationsSchema.optional(),
   officerNotes,
@@ -196,6 +251,8 @@ export const passportApplicationInputSchema = z.strictObject({
   isFirstPassport: z.boolean(),
   urgency: z.enum(['normal', 'urgent']),
   employment: employmentSchema.optional(),
+  travelAgency: travelAgencySchema.optional(),
+  seafarer: seafarerSchema.optional(),
   supportingDocuments: z.strictObject({
     recommendationLetter: z.boolean(),
     employerLetter: z.boolean(),
@@ -221,6 +278,7 @@ export type DepartureCheck = z.output<typeof departureCheckInputSchema>;
 export type PassportApplicationInput = z.input<typeof passportApplicationInputSchema>;
 export type PassportApplication = z.output<typeof passportApplicationInputSchema>;
 export type Employment = z.output<typeof employmentSchema>;
+export type OnwardLeg = z.output<typeof onwardLegSchema>;
 export type ApplicationKind = 'departure' | 'passport';
 export const applicationKinds: readonly ApplicationKind[] = ['departure', 'passport'];
 

@@ -48,10 +48,20 @@ export const derivedCommonShape = {
   referenceDate: tagField(z.iso.date(), 'date'),
   /** Age in whole years on the reference date. Protected attribute. */
   age: z.number().int(),
+  /** The final destination: the last onward leg's country, else the ticketed destination. */
   destinationCountry: tagField(z.string(), 'country'),
+  /** The final destination's city, when given (the last onward leg's city, or the ticketed city without onward legs). */
   destinationCity: z.string().optional(),
-  /** Transit countries followed by the destination, in travel order. */
+  /** Every country passed through before the final destination, in travel order (transits, then a ticketed destination the traveller goes on from). */
+  viaCountries: z.array(tagField(z.string(), 'country')),
+  /** The via countries followed by the final destination, in travel order. */
   destinationChain: z.array(tagField(z.string(), 'country')),
+  /** Every city named on the route (ticketed destination and onward legs), joined with " / ", for keyword rules. */
+  routeCities: z.string().optional(),
+  /** A seaman's book, a signed sea employment agreement and a crew agency licence (SIUPPAK) are all given. */
+  documentedSeafarer: z.boolean(),
+  /** Umrah/hajj with a licensed organiser (PPIU/PIHK type and licence number) and, on departures, an umrah or hajj visa. */
+  documentedPilgrim: z.boolean(),
   /** declaredPurpose (departure) or statedPurpose (passport). */
   purpose: z.enum(declaredPurposes),
   /** employment.offeredMonthlySalary converted with referenceUsdRates; absent when unknown. */
@@ -131,6 +141,35 @@ export interface SubjectOptions {
   receivedAt?: string | undefined;
 }
 
+type Route = Pick<DerivedDeparture, 'destinationCountry' | 'destinationCity' | 'viaCountries' | 'destinationChain' | 'routeCities'>;
+
+/** Final destination, the countries on the way and the cities named, from the ticket and the onward legs. */
+export function routeOf(trip: DepartureCheck['trip']): Route {
+  const legs = trip.onwardLegs ?? [];
+  const last = legs[legs.length - 1];
+  const destinationCountry = last?.country ?? trip.destinationCountry;
+  const via = [...trip.transitCountries, ...(last ? [trip.destinationCountry, ...legs.slice(0, -1).map((leg) => leg.country)] : [])];
+  // A leg within one country (Bangkok on to Mae Sot) is not a country passed through.
+  const viaCountries = via.filter((country, i) => country !== destinationCountry && via[i - 1] !== country);
+  const cities = [trip.destinationCity, ...legs.map((leg) => leg.city)].filter((city): city is string => city !== undefined);
+  const route: Route = { destinationCountry, viaCountries, destinationChain: [...viaCountries, destinationCountry] };
+  const destinationCity = last ? last.city : trip.destinationCity;
+  if (destinationCity !== undefined) route.destinationCity = destinationCity;
+  if (cities.length > 0) route.routeCities = cities.join(' / ');
+  return route;
+}
+
+const present = (value: string | undefined) => value !== undefined && value.length > 0;
+
+function documentedSeafarer(data: DepartureCheck | PassportApplication): boolean {
+  const s = data.seafarer;
+  return s !== undefined && present(s.seamansBookNumber) && s.hasSeaEmploymentAgreement === true && present(s.crewAgencyLicence);
+}
+
+function licensedOrganiser(data: DepartureCheck | PassportApplication): boolean {
+  return data.travelAgency?.licenceType !== undefined && present(data.travelAgency.licenceNumber);
+}
+
 function salaryUsd(employment: DepartureCheck['employment']): number | undefined {
   const amount = employment?.offeredMonthlySalary;
   const currency = employment?.salaryCurrency;
@@ -153,11 +192,12 @@ export function buildSubject(kind: ApplicationKind, data: DepartureCheck | Passp
       departureDate,
       age,
       ageAtDeparture: age,
-      destinationCountry: d.trip.destinationCountry,
-      destinationChain: [...d.trip.transitCountries, d.trip.destinationCountry],
+      ...routeOf(d.trip),
       purpose: d.purpose.declaredPurpose,
+      documentedSeafarer: documentedSeafarer(d),
+      documentedPilgrim:
+        d.purpose.declaredPurpose === 'umrah_hajj' && (d.purpose.visaType === 'umrah' || d.purpose.visaType === 'hajj') && licensedOrganiser(d),
     };
-    if (d.trip.destinationCity !== undefined) derived.destinationCity = d.trip.destinationCity;
     if (d.trip.returnDate !== undefined) derived.tripLengthDays = dateToEpochDay(d.trip.returnDate) - dateToEpochDay(departureDate);
     const usd = salaryUsd(d.employment);
     if (usd !== undefined) derived.offeredMonthlySalaryUsd = usd;
@@ -177,10 +217,16 @@ export function buildSubject(kind: ApplicationKind, data: DepartureCheck | Passp
     age,
     ageAtApplication: age,
     destinationCountry: p.intendedDestinationCountry,
+    viaCountries: [],
     destinationChain: [p.intendedDestinationCountry],
     purpose: p.statedPurpose,
+    documentedSeafarer: documentedSeafarer(p),
+    documentedPilgrim: p.statedPurpose === 'umrah_hajj' && licensedOrganiser(p),
   };
-  if (p.intendedDestinationCity !== undefined) derived.destinationCity = p.intendedDestinationCity;
+  if (p.intendedDestinationCity !== undefined) {
+    derived.destinationCity = p.intendedDestinationCity;
+    derived.routeCities = p.intendedDestinationCity;
+  }
   if (p.intendedTravelDate !== undefined) derived.daysUntilTravel = dateToEpochDay(p.intendedTravelDate) - dateToEpochDay(p.applicationDate);
   const usd = salaryUsd(p.employment);
   if (usd !== undefined) derived.offeredMonthlySalaryUsd = usd;

@@ -42,7 +42,7 @@ describe('departure checks and passport applications', () => {
       expect(Object.keys(hit.evidence).length).toBeGreaterThan(0);
     }
     const evidenceFields = res.body.decision.hits.flatMap((hit: { evidence: object }) => Object.keys(hit.evidence));
-    expect(evidenceFields).toEqual(expect.arrayContaining(['trip.destinationCountry', 'purpose.visaType', 'employment.recruitedVia', 'trip.ticketPaidBy']));
+    expect(evidenceFields).toEqual(expect.arrayContaining(['derived.destinationCountry', 'purpose.visaType', 'employment.recruitedVia', 'trip.ticketPaidBy']));
     expect(res.body.caseId).toEqual(expect.any(String));
 
     const stored = await api(ctx).get(`/api/v1/applications/${res.body.id}`).set(bearer(officer));

@@ -135,3 +135,91 @@ export function passportForWorkInCambodia() {
     supportingDocuments: { recommendationLetter: false, employerLetter: false },
   };
 }
+
+/** A 3-day business trip to Singapore; the ticket is paid by the traveller's Indonesian employer. */
+export function businessTripToSingapore() {
+  return {
+    traveller: { fullName: 'Andi Wijaya', nik: '3171021508880004', passportNumber: 'B1234567', dateOfBirth: '1988-08-15', sex: 'M', provinceOfOrigin: 'DKI Jakarta' },
+    trip: {
+      departureAt: '2026-12-07T07:30:00+07:00',
+      carrier: 'Singapore Airlines',
+      flightOrVessel: 'SQ 957',
+      mode: 'air',
+      destinationCountry: 'SG',
+      destinationCity: 'Singapore',
+      hasReturnTicket: true,
+      returnDate: '2026-12-10',
+      ticketPaidBy: 'employer_indonesian',
+      previousInternationalTrips: 3,
+    },
+    purpose: { declaredPurpose: 'business', visaType: 'visa_exemption' },
+    employment: { hasJobOffer: false, employerName: 'PT Nusantara Data Solusi', employerCountry: 'ID', employerCity: 'Jakarta' },
+  };
+}
+
+/** A first-time seafarer flying one way to join a vessel in Singapore, placed by a licensed crew agency (SIUPPAK). */
+export function seafarerJoiningVessel() {
+  return {
+    traveller: { fullName: 'Rizky Pratama', nik: '3374012003990001', passportNumber: 'C8765432', dateOfBirth: '1999-03-20', sex: 'M', provinceOfOrigin: 'Jawa Tengah', isFirstPassport: true },
+    trip: {
+      departureAt: '2026-12-03T10:00:00+07:00',
+      carrier: 'Garuda Indonesia',
+      flightOrVessel: 'GA 836',
+      mode: 'air',
+      destinationCountry: 'SG',
+      destinationCity: 'Singapore',
+      hasReturnTicket: false,
+      ticketPaidBy: 'crew_agency',
+      previousInternationalTrips: 0,
+    },
+    purpose: { declaredPurpose: 'work', visaType: 'crew' },
+    employment: { hasJobOffer: true, jobTitle: 'Able seaman', employerName: 'Oceanic Bulk Carriers', employerCountry: 'SG' },
+    seafarer: {
+      seamansBookNumber: 'F 123456',
+      hasSeaEmploymentAgreement: true,
+      vesselName: 'MV Ocean Pride',
+      crewAgencyName: 'PT Samudra Awak Nusantara',
+      crewAgencyLicence: 'SIUPPAK 123.45/2024',
+    },
+  };
+}
+
+/** An umrah pilgrim in a group organised by a licensed PPIU, which paid the tickets. */
+export function umrahPilgrim() {
+  return {
+    traveller: { fullName: 'Hj. Aminah binti Abdullah', nik: '3578015201700002', passportNumber: 'B2223334', dateOfBirth: '1970-01-12', sex: 'F', provinceOfOrigin: 'Jawa Timur', isFirstPassport: true },
+    trip: {
+      departureAt: '2026-12-12T21:00:00+07:00',
+      carrier: 'Saudia',
+      flightOrVessel: 'SV 817',
+      mode: 'air',
+      destinationCountry: 'SA',
+      destinationCity: 'Jeddah',
+      hasReturnTicket: true,
+      returnDate: '2026-12-24',
+      ticketPaidBy: 'travel_agency',
+      groupSize: 45,
+      previousInternationalTrips: 0,
+    },
+    purpose: { declaredPurpose: 'umrah_hajj', visaType: 'umrah' },
+    travelAgency: { name: 'PT Arafah Wisata Utama', licenceType: 'PPIU', licenceNumber: 'U.123 TAHUN 2022' },
+  };
+}
+
+/** A tourist flight to Bangkok whose traveller goes on by land to Myawaddy (Myanmar). */
+export function bangkokOnToMyawaddy() {
+  const body = japanHoliday();
+  return {
+    ...body,
+    trip: {
+      ...body.trip,
+      destinationCountry: 'TH',
+      destinationCity: 'Bangkok',
+      transitCountries: ['MY'],
+      onwardLegs: [
+        { mode: 'land', country: 'TH', city: 'Mae Sot' },
+        { mode: 'land', country: 'mm', city: 'Myawaddy' },
+      ],
+    },
+  };
+}

@@ -58,6 +58,7 @@ describe('postponement log: CSV export', () => {
       office_code: 'TPI-CGK',
       office_name: 'TPI Bandara Soekarno-Hatta',
       destination_country: 'KH',
+      via_countries: '',
       reason_code: 'suspected_trafficking_victim',
       reason_id: 'Diduga korban perdagangan orang',
       reason_en: 'Suspected trafficking victim',

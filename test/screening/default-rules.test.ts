@@ -45,8 +45,8 @@ describe('default rule set: reference scenarios', () => {
     expect(decision.score).toBeGreaterThanOrEqual(70);
     expect(decision.ruleSetVersion).toBe(compiled.version);
     const byId = Object.fromEntries(decision.hits.map((h) => [h.ruleId, h.evidence]));
-    expect(byId['destination.cambodia']).toEqual({ 'trip.destinationCountry': 'KH' });
-    expect(byId['visa.job-offer-on-non-work-visa']).toEqual({ 'employment.hasJobOffer': true, 'purpose.visaType': 'tourist' });
+    expect(byId['destination.cambodia']).toEqual({ 'derived.destinationCountry': 'KH' });
+    expect(byId['visa.job-offer-on-non-work-visa']).toEqual({ 'employment.hasJobOffer': true, 'purpose.visaType': 'tourist', 'derived.documentedSeafarer': false });
     expect(byId['recruitment.social-media']).toEqual({ 'employment.recruitedVia': 'telegram' });
     expect(byId['ticket.paid-by-employer-or-recruiter']).toEqual({ 'trip.ticketPaidBy': 'employer', 'employment.idPmiNumber': null });
     expect(byId['job.lure-title']).toEqual({ 'employment.jobTitle': ['Customer Service'.toLowerCase()], 'employment.jobDescription': ['kerja kantoran', 'CS online'] });

@@ -45,9 +45,27 @@ const observationFields = [
 
 const notes = { path: 'officerNotes', widget: 'textarea', max: 2000 };
 
+/** Pilgrims' licensed organiser (PPIU/PIHK) and seafarers' documents and crew agency (SIUPPAK). */
+const travelAgencyFields = [
+  { path: 'travelAgency.name', max: 200 },
+  { path: 'travelAgency.licenceType', options: 'agencyLicence' },
+  { path: 'travelAgency.licenceNumber', max: 100 },
+];
+const seafarerFields = [
+  { path: 'seafarer.seamansBookNumber', max: 40 },
+  { path: 'seafarer.hasSeaEmploymentAgreement', widget: 'tri' },
+  { path: 'seafarer.vesselName', max: 200 },
+  { path: 'seafarer.crewAgencyName', max: 200 },
+  { path: 'seafarer.crewAgencyLicence', max: 100 },
+];
+
 /** A job offer recorded at all means the employment block is sent, and then hasJobOffer must be said. */
 function withEmployment(payload) {
   if (payload.employment && payload.employment.hasJobOffer === undefined) payload.employment.hasJobOffer = false;
+  // The form has one onward leg (trip.onwardLeg.*); the API takes a list of them.
+  const leg = payload.trip?.onwardLeg;
+  if (payload.trip) delete payload.trip.onwardLeg;
+  if (leg?.country) payload.trip.onwardLegs = [{ mode: leg.mode ?? 'land', country: leg.country, ...(leg.city ? { city: leg.city } : {}) }];
   return payload;
 }
 
@@ -61,6 +79,7 @@ export const departureForm = {
         ...person('traveller'),
         { path: 'traveller.passportNumber', required: true, pattern: /^[A-Z]{1,2}\d{6,7}$/, upper: true, patternMessage: 'v.passport' },
         ...personRest('traveller'),
+        { path: 'traveller.isFirstPassport', kind: 'flag' },
       ],
     },
     {
@@ -73,6 +92,9 @@ export const departureForm = {
         { path: 'trip.destinationCountry', required: true, hint: 'hint.country' },
         { path: 'trip.destinationCity', max: 100 },
         { path: 'trip.transitCountries', hint: 'hint.countries' },
+        { path: 'trip.onwardLeg.mode', widget: 'select', values: ['land', 'sea', 'air'], options: 'mode', hint: 'hint.onwardLeg' },
+        { path: 'trip.onwardLeg.country', widget: 'country' },
+        { path: 'trip.onwardLeg.city', max: 100 },
         { path: 'trip.ticketPaidBy', required: true, options: 'payer' },
         { path: 'trip.hasReturnTicket', kind: 'bool' },
         { path: 'trip.returnDate' },
@@ -88,6 +110,8 @@ export const departureForm = {
       ],
     },
     { legend: 'sec.employment', note: 'sec.employment.note', fields: employmentFields },
+    { legend: 'sec.travelAgency', note: 'sec.travelAgency.note', fields: travelAgencyFields },
+    { legend: 'sec.seafarer', note: 'sec.seafarer.note', fields: seafarerFields },
     {
       legend: 'sec.sponsor',
       fields: [
