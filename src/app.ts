@@ -7,6 +7,7 @@ import { accountRoutes, authRoutes } from './auth/routes';
 import { officeRoutes } from './offices/routes';
 import { postponementRoutes } from './postponements/routes';
 import { reviewRoutes } from './review/routes';
+import { caseworkRoutes, createAttachmentStore, isAttachmentUpload } from './casework';
 import { applicationRoutes } from './applications/routes';
 import { watchlistRoutes } from './watchlists/routes';
 import { linkRoutes } from './links/routes';
@@ -64,7 +65,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));
-  app.use(requireJsonBody((path) => path === '/api/v1/batches' || path === '/api/v1/watchlists/import'));
+  app.use(requireJsonBody((path) => path === '/api/v1/batches' || path === '/api/v1/watchlists/import' || isAttachmentUpload(path)));
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 
   app.use(healthRoutes(db, jobs));
@@ -94,6 +95,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(batchRoutes(deps));
   api.use(webhookRoutes(deps));
   api.use(reviewRoutes(deps));
+  api.use(caseworkRoutes(deps, createAttachmentStore(config)));
   api.use(rulesetRoutes(deps));
   api.use(auditRoutes(deps));
   api.use('/postponements', postponementRoutes(deps));

@@ -59,7 +59,7 @@ const configSchema = z.object({
   /** Serve Prometheus metrics at /metrics; when METRICS_TOKEN is set, scrapers must send it as a bearer token. */
   METRICS_ENABLED: booleanFromString.default(true),
   METRICS_TOKEN: z.string().min(16).optional(),
-  /** Failed or successful login attempts allowed per username per 15 minutes (four times that per address). */
+  /** Failed login attempts allowed per username per 15 minutes (four times that per address); successful logins do not count. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   /** API calls allowed per signed-in user per minute. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
@@ -81,6 +81,14 @@ const configSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Case attachments: largest file accepted, and where the bytes go (local folder, or S3-compatible storage when a bucket is set; credentials from the AWS_* variables). */
+  ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENTS_DIR: z.string().min(1).default('.data/attachments'),
+  ATTACHMENTS_S3_BUCKET: z.string().min(3).max(63).optional(),
+  ATTACHMENTS_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  ATTACHMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  ATTACHMENTS_S3_FORCE_PATH_STYLE: booleanFromString.default(false),
+  ATTACHMENTS_S3_PREFIX: z.string().max(200).default(''),
 });
 
 export type Config = z.infer<typeof configSchema> & { JWT_SECRET: string };

@@ -23,7 +23,13 @@ export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: 
   // Built once and prepared on each connection: it runs on every authenticated request. The office's
   // kind comes along, as intake and office scoping need it and it costs no extra round trip here.
   const currentUser = db
-    .select({ active: users.active, tokenVersion: users.tokenVersion, officeKind: offices.kind })
+    .select({
+      active: users.active,
+      tokenVersion: users.tokenVersion,
+      officeKind: offices.kind,
+      // A token signed out before its expiry (POST /auth/logout) is refused by its jti.
+      revoked: sql<boolean>`exists (select 1 from revoked_tokens r where r.jti = ${sql.placeholder('jti')})`,
+    })
     .from(users)
     .leftJoin(offices, eq(offices.code, sql.placeholder('officeCode')))
     .where(eq(users.id, sql.placeholder('userId')))
@@ -40,8 +46,8 @@ export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: 
       return next(unauthenticated(error instanceof TokenError ? error.message : 'Token is not valid'));
     }
     if (principal.issuer === ownIssuer) {
-      const [user] = await currentUser.execute({ userId: principal.userId, officeCode: principal.officeCode });
-      if (!user || !user.active || user.tokenVersion !== principal.tokenVersion) {
+      const [user] = await currentUser.execute({ userId: principal.userId, officeCode: principal.officeCode, jti: principal.tokenId ?? '' });
+      if (!user || !user.active || user.tokenVersion !== principal.tokenVersion || user.revoked) {
         return next(unauthenticated('Token has been revoked'));
       }
       principal = { ...principal, officeKind: user.officeKind };

@@ -43,6 +43,14 @@ export const authApi: ApiRoute[] = [
   },
   {
     method: 'post',
+    path: '/api/v1/auth/logout',
+    operationId: 'logout',
+    tag: 'Auth',
+    summary: 'Sign out: the token used for this call stops working at once',
+    success: { status: 204, description: 'Signed out' },
+  },
+  {
+    method: 'post',
     path: '/api/v1/users',
     operationId: 'createUser',
     tag: 'Auth',

@@ -7,7 +7,7 @@ import { parseBody } from '../http/validate';
 import { eq } from 'drizzle-orm';
 import { principalOf, requireRole } from './middleware';
 import { offices } from '../offices/schema';
-import { roles, users } from './schema';
+import { revokedTokens, roles, users } from './schema';
 import { changePassword, checkCredentials, createUser } from './service';
 import type { TokenService } from './tokens';
 
@@ -70,6 +70,18 @@ export function accountRoutes(db: RootDatabase): Router {
     const verified = user ? await checkCredentials(db, user.username, body.currentPassword) : null;
     if (!verified) throw new HttpError(401, 'INVALID_CREDENTIALS', 'Current password is incorrect');
     await changePassword(db, verified.id, body.newPassword, principal, String(req.id));
+    res.status(204).end();
+  });
+
+  /** Signs out: this token stops working at once (other sessions of the user stay signed in). */
+  router.post('/auth/logout', async (req, res) => {
+    const principal = principalOf(req);
+    if (principal.tokenId && principal.expiresAt) {
+      await db.transaction(async (tx) => {
+        await tx.insert(revokedTokens).values({ jti: principal.tokenId!, userId: principal.userId, expiresAt: principal.expiresAt! }).onConflictDoNothing();
+        await recordAudit(tx, { actor: principal, action: 'auth.logout', targetType: 'user', targetId: principal.userId, requestId: String(req.id) });
+      });
+    }
     res.status(204).end();
   });
 

@@ -1,4 +1,4 @@
-import { boolean, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { offices } from '../offices/schema';
 
 export const roles = ['officer', 'passport_officer', 'supervisor', 'admin'] as const;
@@ -26,3 +26,15 @@ export const users = pgTable(
 );
 
 export type User = typeof users.$inferSelect;
+
+/** Tokens signed out before they expire (by jti); rows past `expires_at` no longer matter. */
+export const revokedTokens = pgTable(
+  'revoked_tokens',
+  {
+    jti: text('jti').primaryKey(),
+    userId: text('user_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('revoked_tokens_expiry_idx').on(t.expiresAt)],
+);

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -11,6 +11,9 @@ export interface Principal {
   /** Present on tokens this service issued; compared with the user's current version. */
   tokenVersion: number | null;
   issuer: string;
+  /** The token's own id (jti) and expiry, so signing out can revoke exactly this token. */
+  tokenId?: string | null;
+  expiresAt?: Date | null;
   /**
    * The kind of the caller's office (checkpoint, passport office, headquarters), read with the
    * revocation check for tokens this service issued; undefined when not looked up (null: no such office).
@@ -24,6 +27,8 @@ const claimsSchema = z.object({
   office: z.string().min(1),
   tv: z.number().int().optional(),
   iss: z.string(),
+  jti: z.string().max(100).optional(),
+  exp: z.number().optional(),
 });
 
 export class TokenError extends Error {}
@@ -64,6 +69,7 @@ export class TokenService {
       audience: this.config.JWT_AUDIENCE,
       expiresIn: this.config.JWT_TTL_SECONDS,
       keyid: keyIdOf(this.config.JWT_SECRET),
+      jwtid: randomUUID(),
     });
     return { token, expiresIn: this.config.JWT_TTL_SECONDS };
   }
@@ -89,6 +95,8 @@ export class TokenService {
       officeCode: claims.data.office,
       tokenVersion: claims.data.tv ?? null,
       issuer: claims.data.iss,
+      tokenId: claims.data.jti ?? null,
+      expiresAt: claims.data.exp === undefined ? null : new Date(claims.data.exp * 1000),
     };
   }
 

@@ -10,3 +10,4 @@ export * from '../jobs/schema';
 export * from '../batches/schema';
 export * from '../webhooks/schema';
 export * from '../watchlists/schema';
+export * from '../casework/schema';

@@ -6,13 +6,45 @@ import { inMemoryCounters, type RateLimitCounters } from './rate-limit-store';
 const tooMany: RequestHandler = (_req, _res, next) =>
   next(new HttpError(429, 'RATE_LIMITED', 'Too many requests; wait a moment and try again'));
 
+const jakartaTime = (at: Date) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Jakarta', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at).replace(':', '.');
+
 /**
- * Login attempts are limited per client address and, separately, per username, so neither a
- * single machine nor a distributed guesser can try many passwords against one account.
+ * The refusal of a sign-in after too many failures: when to try again, as seconds, a moment and in
+ * words in both languages.
+ */
+const tooManyFailures: RequestHandler = (req, res, next) => {
+  const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime ?? new Date(Date.now() + 15 * 60_000);
+  const seconds = Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
+  const minutes = Math.ceil(seconds / 60);
+  const at = jakartaTime(resetTime);
+  res.set('Retry-After', String(seconds));
+  next(
+    new HttpError(
+      429,
+      'TOO_MANY_FAILED_LOGINS',
+      `Too many failed sign-in attempts; try again in ${minutes} minute(s), after ${at} WIB`,
+      {
+        retryAfterSeconds: seconds,
+        retryAt: resetTime.toISOString(),
+        message: {
+          id: `Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam ${minutes} menit, setelah pukul ${at} WIB.`,
+          en: `Too many failed sign-in attempts. Try again in ${minutes} minute(s), after ${at} WIB.`,
+        },
+      },
+      { 'Retry-After': String(seconds) },
+    ),
+  );
+};
+
+/**
+ * Failed sign-ins are limited per client address and, separately, per username, so neither a
+ * single machine nor a distributed guesser can try many passwords against one account. Successful
+ * sign-ins do not count: a shift of officers signing in at one counter is never locked out.
  */
 export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000, counters: RateLimitCounters = inMemoryCounters): RequestHandler[] {
   const shared = { passOnStoreError: true } as const;
-  const byAddress = rateLimit({ windowMs, limit: perWindow * 4, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany, store: counters.store('login-address'), ...shared });
+  const byAddress = rateLimit({ windowMs, limit: perWindow * 4, standardHeaders: 'draft-8', legacyHeaders: false, skipSuccessfulRequests: true, handler: tooManyFailures, store: counters.store('login-address'), ...shared });
   const byUsername = rateLimit({
     store: counters.store('login-username'),
     ...shared,
@@ -20,7 +52,8 @@ export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000, count
     limit: perWindow,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: tooMany,
+    skipSuccessfulRequests: true,
+    handler: tooManyFailures,
     keyGenerator: (req) => {
       const username = (req.body as { username?: unknown } | undefined)?.username;
       return typeof username === 'string' ? `user:${username.trim().toLowerCase()}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;

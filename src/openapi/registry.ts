@@ -35,6 +35,8 @@ export interface ApiRoute {
   example?: unknown;
   /** Other content types the body may take (e.g. text/csv). */
   bodyContentTypes?: string[];
+  /** A multipart/form-data body (file uploads), instead of JSON. */
+  multipart?: z.ZodType;
   success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   /** Error statuses besides the ones every protected route has (400, 401, 403, 429). */
   errors?: number[];
@@ -93,7 +95,9 @@ function toRouteConfig(route: ApiRoute): RouteConfig {
               ),
             },
           }
-        : {}),
+        : route.multipart
+          ? { body: { required: true, content: { 'multipart/form-data': { schema: route.multipart } } } }
+          : {}),
     },
     responses,
   };

@@ -12,6 +12,7 @@ import { japanHoliday, passportForWorkInCambodia } from '../applications/payload
 import { insertFlaggedApplication } from '../support/fixtures';
 import { bearer, type TestContext } from '../support/harness';
 import { registeredRoutes } from '../support/routes';
+import { multipart, TINY_PNG } from '../support/multipart';
 
 /**
  * The one table of every endpoint the app registers: who may call it from which office, with the
@@ -60,7 +61,7 @@ export interface BuiltRequest {
 }
 
 /** What a write endpoint accepts, for the malformed-input suite. */
-export type BodyKind = 'json' | 'none' | 'csv' | 'ndjson';
+export type BodyKind = 'json' | 'none' | 'csv' | 'ndjson' | 'multipart';
 
 export interface Endpoint {
   method: Method;
@@ -265,6 +266,14 @@ export class Fixtures {
   }
 
   /** A fresh user of the caller's role and office, for requests that change the caller themselves. */
+  /** A case of the office with one PNG attached (by its officer); answers both ids. */
+  async caseWithAttachment(officeCode: string): Promise<{ caseId: string; attachmentId: string }> {
+    const caseId = await this.openCase(officeCode);
+    const { body, contentType } = multipart({ kind: 'job_advert' }, { name: 'iklan.png', type: 'image/png', bytes: TINY_PNG });
+    const res = await this.api('post', `/api/v1/cases/${caseId}/attachments`, this.user('officer', officeCode).token).set('Content-Type', contentType).send(body);
+    return { caseId, attachmentId: (await this.expectOk<{ id: string }>(res, 'attachment')).id };
+  }
+
   async freshUser(caller: Caller) {
     return this.ctx.userFor(caller.role ?? 'officer', caller.officeCode ?? 'TPI-CGK');
   }
@@ -499,6 +508,64 @@ export const endpoints: Endpoint[] = [
     expect: [403, 403, 403, 403, 200, 404, 200, 200, 404, 200, 401],
   },
   { method: 'get', path: '/api/v1/queue/stats', expect: supervisorsAndAdmins(200) },
+
+  // Casework (issue 24): notes and attachments follow the case's office; those who work cases write.
+  {
+    method: 'get',
+    path: '/api/v1/cases/:id/notes',
+    request: async (fx) => ({ path: `/api/v1/cases/${await fx.once('case-for-notes', () => fx.openCase('TPI-CGK'))}/notes` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/notes',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/cases/${await fx.once('case-for-notes', () => fx.openCase('TPI-CGK'))}/notes`, body: { body: 'Catatan uji.' } }),
+    expect: [201, 404, 201, 404, 201, 404, 201, 403, 403, 403, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/cases/:id/attachments',
+    request: async (fx) => ({ path: `/api/v1/cases/${(await fx.once('attachment', () => fx.caseWithAttachment('TPI-CGK'))).caseId}/attachments` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/attachments',
+    body: 'multipart',
+    request: async (fx) => {
+      const { body, contentType } = multipart({ kind: 'ticket' }, { name: 'tiket.png', type: 'image/png', bytes: TINY_PNG });
+      return { path: `/api/v1/cases/${await fx.once('case-for-notes', () => fx.openCase('TPI-CGK'))}/attachments`, body, contentType };
+    },
+    expect: [201, 404, 201, 404, 201, 404, 201, 403, 403, 403, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/:id/attachments/:attachmentId/supersede',
+    body: 'json',
+    request: async (fx) => {
+      const { caseId, attachmentId } = await fx.caseWithAttachment('TPI-CGK');
+      return { path: `/api/v1/cases/${caseId}/attachments/${attachmentId}/supersede`, body: { reason: 'Foto buram.' } };
+    },
+    expect: [200, 404, 200, 404, 200, 404, 200, 403, 403, 403, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/cases/:id/attachments/:attachmentId/content',
+    request: async (fx) => {
+      const { caseId, attachmentId } = await fx.once('attachment', () => fx.caseWithAttachment('TPI-CGK'));
+      return { path: `/api/v1/cases/${caseId}/attachments/${attachmentId}/content` };
+    },
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    body: 'none',
+    // A fresh token per caller: signing out revokes the token it is called with.
+    request: async (fx, caller) => ({ path: '/api/v1/auth/logout', token: caller.token ? (await fx.freshUser(caller)).token : undefined }),
+    expect: anyone(204),
+  },
 
   // Rule sets: supervisors and admins read, admins change; re-screens are per office.
   { method: 'get', path: '/api/v1/rulesets', expect: supervisorsAndAdmins(200) },
