@@ -101,7 +101,7 @@ export interface Upload {
 export function cleanFileName(name: string, extension: string): string {
   const base = (name.split(/[\\/]/).pop() ?? '')
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .replace(/[\p{Cc}"]/gu, '')
     .trim()
     .slice(0, 150);
   const stem = base.replace(/\.[^.]*$/, '') || 'lampiran';

@@ -41,6 +41,7 @@ const statsView = z
     timeZone: z.literal('Asia/Jakarta'),
     groupBy: z.array(z.string()),
     total: z.number().int(),
+    syntheticTotal: z.number().int().meta({ description: 'How many of the total are synthetic demo rows (npm run seed:demo)' }),
     groups: z.array(
       z
         .object({

@@ -4,6 +4,7 @@ import { applications } from '../applications/schema';
 import { users } from '../auth/schema';
 import { decodeCursor, pageOf } from '../http/pagination';
 import { offices } from '../offices/schema';
+import { DEMO_SUBMITTED_BY } from './demo-data';
 import { followUpOutcomeLabels } from './outcomes';
 import { reasonLabel, type ReasonCodeValue } from './reasons';
 import { postponementFollowUps, postponements, type PostponementRow } from './schema';
@@ -162,13 +163,20 @@ export async function postponementStats(db: RootDatabase, filter: PostponementFi
             .where(where)
             .groupBy(...groupBy.map((dim) => dimensionSql[dim]))
             .orderBy(...groupBy.map((dim) => asc(dimensionSql[dim])));
-    return { total: totalRow?.total ?? 0, groups: groups as Array<Record<string, string | number>> };
+    // Synthetic demo rows (npm run seed:demo) are counted apart, so every page showing these figures can say so.
+    const [syntheticRow] = await tx
+      .select({ total: count() })
+      .from(postponements)
+      .innerJoin(applications, eq(applications.id, postponements.applicationId))
+      .where(and(where, eq(applications.submittedBy, DEMO_SUBMITTED_BY)));
+    return { total: totalRow?.total ?? 0, synthetic: syntheticRow?.total ?? 0, groups: groups as Array<Record<string, string | number>> };
   };
-  const { total, groups } = await db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  const { total, synthetic, groups } = await db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
   return {
     timeZone: STATS_TIME_ZONE,
     groupBy: [...groupBy],
     total,
+    syntheticTotal: synthetic,
     groups: groups.map((group): StatsGroup => {
       const out: StatsGroup = { count: Number(group.count) };
       for (const dim of groupBy) out[dim] = String(group[dim]);

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { applications } from '../applications/schema';
 import type { RootDatabase } from '../db/client';
 import { auditLog } from '../audit/schema';
 import { decodeCursor, pageOf } from '../http/pagination';
@@ -31,9 +32,11 @@ export async function listCases(db: RootDatabase, filter: CaseListFilter, now: D
     cursor &&
       or(gt(cases.priorityAt, new Date(cursor.at)), and(eq(cases.priorityAt, new Date(cursor.at)), gt(cases.id, cursor.id))),
   ];
+  // The list names who travels where and when, so a supervisor reads the queue without opening each case.
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(cases), travellerName: applications.fullName, destinationCountry: applications.destinationCountry, departureAt: applications.departureAt })
     .from(cases)
+    .innerJoin(applications, eq(applications.id, cases.applicationId))
     .where(and(...conditions))
     .orderBy(asc(cases.priorityAt), asc(cases.id))
     .limit(filter.limit + 1);

@@ -2,11 +2,23 @@
 // Sign-in with the same accounts as the API. The token goes into memory only (session.js).
 import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
+import { formatDateTime, t } from '../i18n.js';
 import { startSession } from '../session.js';
 import { languageSwitch } from '../layout.js';
 import { message } from './shared.js';
 
+/**
+ * The limiter's answer in words: when the officer may try again, in the office's clock.
+ * @param {ApiError} error
+ */
+function retryText(error) {
+  const details = /** @type {{ retryAfterSeconds?: number, retryAt?: string } | null} */ (error.details);
+  if (!details?.retryAfterSeconds || !details.retryAt) return t('error.rateLimited');
+  const time = formatDateTime(details.retryAt).replace(/^.*?(\d{1,2}[.:]\d{2}) (\S+)$/, '$1 $2');
+  return t('login.tooMany', { minutes: Math.ceil(details.retryAfterSeconds / 60), time });
+}
+
+/** @param {import('../types.js').ViewContext} ctx */
 export async function loginView(ctx) {
   const username = h('input', { id: 'username', name: 'username', type: 'text', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
   const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -41,7 +53,7 @@ export async function loginView(ctx) {
             error instanceof ApiError && error.status === 401
               ? t('login.invalid')
               : error instanceof ApiError && error.status === 429
-                ? t('error.rateLimited')
+                ? retryText(error)
                 : error instanceof ApiError && error.status === 0
                   ? t('error.network')
                   : error.message;

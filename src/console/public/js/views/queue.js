@@ -3,8 +3,8 @@
 // escalated, and how long they have waited; below, the cases themselves with reassignment.
 import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
-import { formatDateTime, formatMinutes, formatNumber, pick, t } from '../i18n.js';
-import { errorText, message, outcomeBadge, stateBadge } from './shared.js';
+import { countryName, formatDateTime, formatMinutes, formatNumber, t } from '../i18n.js';
+import { errorText, message, outcomeBadge, priorityText, stateBadge } from './shared.js';
 
 const states = ['open', 'claimed', 'pending_approval', 'decided'];
 
@@ -105,15 +105,15 @@ export async function queueView(ctx) {
     h(
       'tr',
       { 'data-case': item.id },
-      h('td', {}, pick(item.priorityReason?.text)),
-      h('td', {}, item.officeCode),
-      h('td', {}, t(`kind.${item.kind}`)),
-      h('td', {}, outcomeBadge(item.outcome)),
-      h('td', { class: 'num' }, String(item.score)),
+      h('td', { 'data-col': 'traveller' }, h('a', { href: `#/cases/${item.id}` }, item.travellerName ?? t('queue.open')), h('span', { class: 'hint' }, ` · ${t(`kind.${item.kind}`)}`)),
+      h('td', { 'data-col': 'destination' }, countryName(item.destinationCountry)),
+      h('td', { 'data-col': 'departure' }, item.departureAt ? formatDateTime(item.departureAt) : '—'),
+      h('td', { 'data-col': 'priority' }, priorityText(item.priorityReason)),
+      h('td', {}, outcomeBadge(item.outcome), h('span', { class: 'hint' }, ` ${t('decision.score')} ${item.score}`)),
       h('td', {}, stateBadge(item.state), item.escalated ? [' ', h('span', { class: 'badge escalated' }, t('queue.escalated'))] : null),
+      h('td', {}, item.officeCode),
       h('td', {}, formatDateTime(item.slaDueAt)),
       h('td', {}, names.get(item.claimedBy ?? item.assignedTo ?? item.decidedBy) ?? '—'),
-      h('td', {}, h('a', { href: `#/cases/${item.id}`, 'aria-label': t('queue.openCaseOf', { when: pick(item.priorityReason?.text) }) }, t('queue.open'))),
       reassignCell(item, reviewersOf.get(item.officeCode) ?? [], (text, kind) => {
         if (kind !== 'ok') {
           replace(feedback, message(text, kind));
@@ -201,7 +201,7 @@ export async function queueView(ctx) {
             h(
               'tr',
               {},
-              ['queue.priority', 'common.office', 'queue.kind', 'queue.outcome', 'queue.score', 'queue.state', 'queue.slaDue', 'queue.person', 'queue.case', 'queue.reassign'].map((key) =>
+              ['queue.traveller', 'queue.destination', 'queue.departure', 'queue.priority', 'queue.outcome', 'queue.state', 'common.office', 'queue.slaDue', 'queue.person', 'queue.reassign'].map((key) =>
                 h('th', { scope: 'col' }, t(key)),
               ),
             ),

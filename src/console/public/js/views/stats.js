@@ -188,6 +188,9 @@ export async function statsView(ctx) {
       { class: 'panel', 'aria-labelledby': 'total-heading' },
       h('h2', { id: 'total-heading' }, t('stats.total')),
       h('p', { class: 'big-number', id: 'stats-total', 'data-total': String(monthly.total) }, formatNumber(monthly.total)),
+      monthly.syntheticTotal > 0
+        ? h('p', { id: 'stats-synthetic' }, h('span', { class: 'demo-mark' }, t('stats.demoMark')), ' ', t('stats.includesDemo', { count: formatNumber(monthly.syntheticTotal) }))
+        : null,
     ),
     h(
       'div',

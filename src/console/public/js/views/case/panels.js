@@ -12,6 +12,8 @@ import { tripPanel } from './panels/trip.js';
 import { screeningPanel } from './panels/screening.js';
 import { linksPanel } from './panels/links.js';
 import { historyPanel } from './panels/history.js';
+import { notesPanel } from './panels/notes.js';
+import { attachmentsPanel } from './panels/attachments.js';
 import { actionPanels } from './panels/actions.js';
 
 /** @typedef {import('../../../../types/api').CaseDetail} CaseDetail */
@@ -54,5 +56,7 @@ export const casePanels = [
   screeningPanel,
   linksPanel,
   historyPanel,
+  notesPanel,
+  attachmentsPanel,
   ...actionPanels,
 ];
