@@ -14,7 +14,7 @@
  * One engine per application kind, like our engine's per-kind rule lists. An event's type is the rule id.
  */
 import { Engine, type Almanac, type NestedCondition, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import type { ApplicationKind } from '../src/screening/application-schema';
+import type { ScreeningKind } from '../src/screening/application-schema';
 import { compileKeywordMatcher, normaliseText, type KeywordMatcher } from '../src/screening/engine/text';
 import type { Condition, FieldCondition, RuleSet } from '../src/screening/engine/rule-set';
 import { effectiveMinSimilarity } from '../src/screening/engine/requirements';
@@ -107,7 +107,7 @@ const epochDay = (value: string) => Date.UTC(Number(value.slice(0, 4)), Number(v
 
 export interface JreScreener {
   /** The translated rules per kind, as json-rules-engine rule objects (printable as JSON). */
-  rules: Record<ApplicationKind, RuleProperties[]>;
+  rules: Record<ScreeningKind, RuleProperties[]>;
   ruleCount: number;
   /** Rule ids that fire, sorted, and the score they add up to. */
   evaluate(subject: ScreeningSubject, context: ScreeningContext | undefined): Promise<{ ruleIds: string[]; score: number }>;
@@ -129,7 +129,7 @@ const propertyPath = (value: object, path: string): unknown => {
 
 export function translateRuleSet(ruleSet: RuleSet, options: JreOptions = {}): JreScreener {
   const translator = new Translator(ruleSet);
-  const rules: Record<ApplicationKind, RuleProperties[]> = { departure: [], passport: [] };
+  const rules: Record<ScreeningKind, RuleProperties[]> = { departure: [], passport: [], manifest: [] };
   for (const rule of ruleSet.rules) {
     const translated = translator.condition(rule.when);
     const conditions: TopLevelCondition = 'all' in translated || 'any' in translated || 'not' in translated ? (translated as TopLevelCondition) : { all: [translated] };
@@ -138,7 +138,7 @@ export function translateRuleSet(ruleSet: RuleSet, options: JreOptions = {}): Jr
   }
 
   const regexes = new Map<string, RegExp>();
-  const build = (kind: ApplicationKind) => {
+  const build = (kind: ScreeningKind) => {
     const engine = new Engine(rules[kind], options.propertyPaths ? { pathResolver: propertyPath } : {});
     engine.addOperator<unknown, string>('containsKeyword', (text, name) => typeof text === 'string' && translator.matchers.get(name)!.find(text).length > 0);
     engine.addOperator<unknown, { pattern: string; flags: string }>('matchesPattern', (value, { pattern, flags }) => {
@@ -169,7 +169,7 @@ export function translateRuleSet(ruleSet: RuleSet, options: JreOptions = {}): Jr
     });
     return engine;
   };
-  const engines: Record<ApplicationKind, Engine> = { departure: build('departure'), passport: build('passport') };
+  const engines: Record<ScreeningKind, Engine> = { departure: build('departure'), passport: build('passport'), manifest: build('manifest') };
 
   return {
     rules,

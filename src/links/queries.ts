@@ -10,7 +10,7 @@ import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { RootDatabase } from '../db/client';
 import { applications } from '../applications/schema';
 import { cases } from '../review/schema';
-import type { Application } from '../screening/application-schema';
+import type { ScreenedItem } from '../screening/application-schema';
 import type { LinkRequirement } from '../screening/engine/requirements';
 import { type LinkedApplication, type LinkKey, linkKeys, type ScreeningContext } from '../screening/subject';
 
@@ -32,7 +32,9 @@ export const linkKeyColumn: Readonly<Record<LinkKey, SQL>> = {
  * The key value of an application not stored yet, as the query parameter for linkKeyValueSql: the
  * phone, the raw employer name, or the whole application (for the ticket payer); null when it has none.
  */
-export function applicationKeyValue(by: LinkKey, application: Application): string | null {
+export function applicationKeyValue(by: LinkKey, application: ScreenedItem): string | null {
+  // Manifest passengers carry none of these keys (links among them are counted within the manifest).
+  if (application.kind === 'manifest') return null;
   const employment = application.data.employment;
   switch (by) {
     case 'recruiterPhone':
@@ -60,8 +62,8 @@ function linkKeyValueSql(by: LinkKey, value: SQL): SQL {
 }
 
 /** The link time of an application not stored yet: its departure, or (passport applications) its receipt. */
-export function applicationLinkTime(application: Application, receivedAt: Date): Date {
-  return application.kind === 'departure' ? new Date(application.data.trip.departureAt) : receivedAt;
+export function applicationLinkTime(application: ScreenedItem, receivedAt: Date): Date {
+  return application.kind !== 'passport' ? new Date(application.data.trip.departureAt) : receivedAt;
 }
 
 export interface LinkQueryInput {
@@ -108,7 +110,8 @@ export function linkedApplicationsQuery(input: LinkQueryInput): SQL {
     cross join lateral (${sql.join(branches, sql` union all `)}) x`;
 }
 
-function nikOf(application: Application): string {
+function nikOf(application: ScreenedItem): string {
+  if (application.kind === 'manifest') return '';
   return application.kind === 'departure' ? application.data.traveller.nik : application.data.applicant.nik;
 }
 
@@ -133,7 +136,7 @@ export interface LinkLookup {
  * all in one statement; null when none of them has any of the keys. Each application's links are in
  * time order, and other travellers get opaque tokens so rules count people.
  */
-export function linkLookup(items: ReadonlyArray<{ application: Application; requirements: readonly LinkRequirement[] }>, receivedAt: Date): LinkLookup | null {
+export function linkLookup(items: ReadonlyArray<{ application: ScreenedItem; requirements: readonly LinkRequirement[] }>, receivedAt: Date): LinkLookup | null {
   const asked = items.map(({ application, requirements }) => {
     const keys: LinkQueryInput['applications'][number]['keys'] = {};
     for (const { by, withinDays } of requirements) {

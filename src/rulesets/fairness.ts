@@ -58,7 +58,8 @@ const ratio = (groupRate: number, overallRate: number) => (overallRate === 0 ? n
 export function attributesOf(application: Application, receivedAt: Date): { sex: string; ageBand: string; province: string } {
   const person = application.kind === 'departure' ? application.data.traveller : application.data.applicant;
   const subject = buildSubject(application.kind, application.data, { receivedAt: receivedAt.toISOString() });
-  return { sex: person.sex, ageBand: ageBandOf(subject.derived.age), province: person.provinceOfOrigin };
+  const age = subject.kind === 'manifest' ? (subject.derived.ageAtDeparture ?? 0) : subject.derived.age;
+  return { sex: person.sex, ageBand: ageBandOf(age), province: person.provinceOfOrigin };
 }
 
 export class FairnessTally {

@@ -284,6 +284,54 @@ export const applicationKinds: readonly ApplicationKind[] = ['departure', 'passp
 
 export type Application = { kind: 'departure'; data: DepartureCheck } | { kind: 'passport'; data: PassportApplication };
 
+/**
+ * A passenger as a carrier's manifest (API/PAXLST or a ferry list) describes them, before they reach a
+ * counter: only what the message carries, so most fields are optional. The manifests component maps
+ * messages into this shape (src/manifests/paxlst.ts, src/manifests/ferry-csv.ts); the engine screens
+ * it as the `manifest` kind.
+ */
+export const manifestPassengerSchema = z.strictObject({
+  passenger: z.strictObject({
+    fullName: text(200),
+    sex: z.enum(['M', 'F', 'U']).optional(),
+    dateOfBirth: isoDate().optional(),
+    nationality: countryCode(),
+    documentType: z.enum(['passport', 'other']).optional(),
+    documentNumber: text(40).optional(),
+    documentExpiry: isoDate().optional(),
+    documentIssuingCountry: countryCode().optional(),
+  }),
+  trip: z.strictObject({
+    mode: z.enum(['air', 'sea']),
+    carrier: text(100).optional(),
+    flightOrVessel: text(40),
+    departurePort: text(40),
+    arrivalPort: text(40),
+    departureAt: isoDateTime(),
+    arrivalAt: isoDateTime().optional(),
+    /** The country of the arrival port (or of the passenger's own port of debarkation, when given). */
+    destinationCountry: countryCode().optional(),
+    destinationCity: text(100).optional(),
+    /** True when the manifest shows a one-way booking, false when it shows a return; absent when it does not say. */
+    oneWay: z.boolean().optional(),
+  }),
+  booking: z.strictObject({
+    reference: text(70).optional(),
+    contactPhone: text(60).optional(),
+    contactEmail: text(200).optional(),
+    /** Other passengers on the same manifest with the same booking contact (phone or e-mail) or payer. */
+    othersSharingContact: z.number().int().min(0),
+    /** Other passengers on the same manifest with the same booking reference. */
+    othersSharingReference: z.number().int().min(0),
+  }),
+});
+export type ManifestPassenger = z.output<typeof manifestPassengerSchema>;
+
+/** What the engine screens: an application at a counter, or a passenger on a carrier's manifest. */
+export type ScreeningKind = ApplicationKind | 'manifest';
+export const screeningKinds: readonly ScreeningKind[] = ['departure', 'passport', 'manifest'];
+export type ScreenedItem = Application | { kind: 'manifest'; data: ManifestPassenger };
+
 export const applicationSchemas = {
   departure: departureCheckInputSchema,
   passport: passportApplicationInputSchema,

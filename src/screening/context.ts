@@ -3,7 +3,7 @@ import type { Database } from '../db/client';
 import { runPrepared } from '../db/prepared';
 import { linkLookup, type LinkRow } from '../links/queries';
 import { watchlistLookup, type MatchRow } from '../watchlists/matching';
-import type { Application } from './application-schema';
+import type { ScreenedItem } from './application-schema';
 import type { ScreeningRequirements } from './engine/requirements';
 import type { ScreeningContext } from './subject';
 
@@ -14,7 +14,7 @@ import type { ScreeningContext } from './subject';
 export interface ScreeningContextPort {
   resolve(
     db: Database,
-    applications: readonly Application[],
+    applications: readonly ScreenedItem[],
     receivedAt: Date,
     requirements: ScreeningRequirements | undefined,
   ): Promise<Array<ScreeningContext | undefined>>;
@@ -41,7 +41,7 @@ export const databaseScreeningContext: ScreeningContextPort = {
  */
 export async function resolveScreeningContext(
   db: Database,
-  application: Application,
+  application: ScreenedItem,
   receivedAt: Date,
   requirements?: ScreeningRequirements,
 ): Promise<ScreeningContext | undefined> {
@@ -55,7 +55,7 @@ export async function resolveScreeningContext(
  */
 export async function resolveScreeningContexts(
   db: Database,
-  applications: readonly Application[],
+  applications: readonly ScreenedItem[],
   receivedAt: Date,
   requirements?: ScreeningRequirements,
 ): Promise<Array<ScreeningContext | undefined>> {

@@ -3,8 +3,8 @@
  * (application schema + derived + context). Nothing here is hand-maintained.
  */
 import type { z } from 'zod';
-import { type ApplicationKind, departureCheckInputSchema, fieldTagOf, type FieldTag, passportApplicationInputSchema } from './application-schema';
-import { derivedDepartureSchema, derivedPassportSchema, screeningContextSchema } from './subject';
+import { departureCheckInputSchema, fieldTagOf, type FieldTag, manifestPassengerSchema, passportApplicationInputSchema, type ScreeningKind } from './application-schema';
+import { derivedDepartureSchema, derivedManifestSchema, derivedPassportSchema, screeningContextSchema } from './subject';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'enum' | 'string[]';
 
@@ -80,22 +80,29 @@ function walk(schema: z.ZodType, prefix: string, optional: boolean, out: Map<str
   }
 }
 
-function catalogue(kind: ApplicationKind): ReadonlyMap<string, FieldInfo> {
+const schemasOf = {
+  departure: { input: departureCheckInputSchema, derived: derivedDepartureSchema },
+  passport: { input: passportApplicationInputSchema, derived: derivedPassportSchema },
+  manifest: { input: manifestPassengerSchema, derived: derivedManifestSchema },
+} as const;
+
+function catalogue(kind: ScreeningKind): ReadonlyMap<string, FieldInfo> {
   const out = new Map<string, FieldInfo>();
-  walk(kind === 'departure' ? departureCheckInputSchema : passportApplicationInputSchema, '', false, out);
-  walk(kind === 'departure' ? derivedDepartureSchema : derivedPassportSchema, 'derived', false, out);
+  walk(schemasOf[kind].input, '', false, out);
+  walk(schemasOf[kind].derived, 'derived', false, out);
   walk(screeningContextSchema, 'context', true, out);
   return out;
 }
 
 /** Every valid rule field path per application kind, with its type. */
-export const fieldCatalogue: Readonly<Record<ApplicationKind, ReadonlyMap<string, FieldInfo>>> = {
+export const fieldCatalogue: Readonly<Record<ScreeningKind, ReadonlyMap<string, FieldInfo>>> = {
   departure: catalogue('departure'),
   passport: catalogue('passport'),
+  manifest: catalogue('manifest'),
 };
 
 /** The valid rule field paths for one kind, sorted. */
-export function fieldPathsFor(kind: ApplicationKind): string[] {
+export function fieldPathsFor(kind: ScreeningKind): string[] {
   return [...fieldCatalogue[kind].keys()].sort();
 }
 
@@ -108,5 +115,5 @@ const protectedLeaves = new Set(['sex', 'religion', 'provinceOfOrigin', 'regency
 export function isProtectedField(path: string): boolean {
   if (path.startsWith('derived.age')) return true;
   const last = path.slice(path.lastIndexOf('.') + 1);
-  return (path.startsWith('traveller.') || path.startsWith('applicant.')) && protectedLeaves.has(last);
+  return (path.startsWith('traveller.') || path.startsWith('applicant.') || path.startsWith('passenger.')) && protectedLeaves.has(last);
 }

@@ -1,7 +1,7 @@
 /**
  * The application-facing entry point: screens one normalised application with the compiled rule set.
  */
-import type { Application } from './application-schema';
+import type { ScreenedItem } from './application-schema';
 import { compileRuleSet, type CompiledRuleSet } from './engine/compile';
 import type { ScreeningRequirements } from './engine/requirements';
 import type { Evaluation } from './engine/types';
@@ -22,7 +22,7 @@ export interface ScreeningVersion {
    */
   readonly requirements: ScreeningRequirements;
   /** Screens one application; receivedAt stands in for "now" (the engine itself has no clock). */
-  screen(application: Application, receivedAt: Date, context?: ScreeningContext): ScreeningDecision;
+  screen(application: ScreenedItem, receivedAt: Date, context?: ScreeningContext): ScreeningDecision;
 }
 
 /**

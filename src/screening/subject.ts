@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import {
   ageOn,
-  type ApplicationKind,
   dateToEpochDay,
   declaredPurposes,
   type DepartureCheck,
   departureDateOf,
+  type ManifestPassenger,
+  type ScreeningKind,
   tagField,
   type PassportApplication,
 } from './application-schema';
@@ -85,7 +86,19 @@ export const derivedPassportSchema = z.strictObject({
   daysUntilTravel: z.number().int().optional(),
 });
 
+/** A manifest passenger: the departure date, and the destination when the manifest names its port's country. */
+export const derivedManifestSchema = z.strictObject({
+  referenceDate: tagField(z.iso.date(), 'date'),
+  departureDate: tagField(z.iso.date(), 'date'),
+  /** Age on the departure date, when the manifest gives a birth date. Protected attribute. */
+  ageAtDeparture: z.number().int().optional(),
+  destinationCountry: tagField(z.string(), 'country').optional(),
+  destinationCity: z.string().optional(),
+  destinationChain: z.array(tagField(z.string(), 'country')),
+});
+
 export type DerivedDeparture = z.output<typeof derivedDepartureSchema>;
+export type DerivedManifest = z.output<typeof derivedManifestSchema>;
 export type DerivedPassport = z.output<typeof derivedPassportSchema>;
 
 /** The watchlists (one per kind of entity) rules may match application fields against. */
@@ -134,7 +147,8 @@ export type ScreeningContext = z.output<typeof screeningContextSchema>;
 
 export type ScreeningSubject =
   | { kind: 'departure'; data: DepartureCheck; derived: DerivedDeparture }
-  | { kind: 'passport'; data: PassportApplication; derived: DerivedPassport };
+  | { kind: 'passport'; data: PassportApplication; derived: DerivedPassport }
+  | { kind: 'manifest'; data: ManifestPassenger; derived: DerivedManifest };
 
 export interface SubjectOptions {
   /** When the application was received (ISO date-time); only used for derived.hoursFromReceiptToDeparture. */
@@ -181,8 +195,10 @@ function salaryUsd(employment: DepartureCheck['employment']): number | undefined
 /** Computes the derived block. Pure: the only "now" is the optional receivedAt the caller passes. */
 export function buildSubject(kind: 'departure', data: DepartureCheck, options?: SubjectOptions): ScreeningSubject;
 export function buildSubject(kind: 'passport', data: PassportApplication, options?: SubjectOptions): ScreeningSubject;
-export function buildSubject(kind: ApplicationKind, data: DepartureCheck | PassportApplication, options?: SubjectOptions): ScreeningSubject;
-export function buildSubject(kind: ApplicationKind, data: DepartureCheck | PassportApplication, options: SubjectOptions = {}): ScreeningSubject {
+export function buildSubject(kind: 'manifest', data: ManifestPassenger, options?: SubjectOptions): ScreeningSubject;
+export function buildSubject(kind: ScreeningKind, data: DepartureCheck | PassportApplication | ManifestPassenger, options?: SubjectOptions): ScreeningSubject;
+export function buildSubject(kind: ScreeningKind, data: DepartureCheck | PassportApplication | ManifestPassenger, options: SubjectOptions = {}): ScreeningSubject {
+  if (kind === 'manifest') return manifestSubject(data as ManifestPassenger);
   if (kind === 'departure') {
     const d = data as DepartureCheck;
     const departureDate = departureDateOf(d);
@@ -231,4 +247,17 @@ export function buildSubject(kind: ApplicationKind, data: DepartureCheck | Passp
   const usd = salaryUsd(p.employment);
   if (usd !== undefined) derived.offeredMonthlySalaryUsd = usd;
   return { kind, data: p, derived };
+}
+
+function manifestSubject(data: ManifestPassenger): ScreeningSubject {
+  // The local calendar date as the carrier wrote it (the offset the mapping module gave the time).
+  const departureDate = data.trip.departureAt.slice(0, 10);
+  const derived: DerivedManifest = { referenceDate: departureDate, departureDate, destinationChain: [] };
+  if (data.passenger.dateOfBirth !== undefined) derived.ageAtDeparture = ageOn(data.passenger.dateOfBirth, departureDate);
+  if (data.trip.destinationCountry !== undefined) {
+    derived.destinationCountry = data.trip.destinationCountry;
+    derived.destinationChain = [data.trip.destinationCountry];
+  }
+  if (data.trip.destinationCity !== undefined) derived.destinationCity = data.trip.destinationCity;
+  return { kind: 'manifest', data, derived };
 }

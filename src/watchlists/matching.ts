@@ -7,14 +7,14 @@
  * Indonesian spellings and Muhammad's spellings folded; word order ignored).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Application } from '../screening/application-schema';
+import type { ScreenedItem } from '../screening/application-schema';
 import type { WatchlistRequirement } from '../screening/engine/requirements';
 import type { WatchlistMatch } from '../screening/subject';
 import { entryLabel } from './entries';
 import type { WatchlistEntryRow } from './schema';
 
 /** The value at a dotted path of the application data, when it is text. */
-export function applicationText(application: Application, path: string): string | undefined {
+export function applicationText(application: ScreenedItem, path: string): string | undefined {
   let value: unknown = application.data;
   for (const key of path.split('.')) {
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
@@ -23,7 +23,8 @@ export function applicationText(application: Application, path: string): string 
 }
 
 /** The country an employer on the application is in: the stated one, else the destination. */
-function employerCountryOf(application: Application): string {
+function employerCountryOf(application: ScreenedItem): string {
+  if (application.kind === 'manifest') return application.data.trip.destinationCountry ?? '';
   return application.kind === 'departure'
     ? (application.data.employment?.employerCountry ?? application.data.trip.destinationCountry)
     : (application.data.employment?.employerCountry ?? application.data.intendedDestinationCountry);
@@ -101,7 +102,7 @@ export interface WatchlistLookup {
  * the applications has any of the fields they compare. Entries count when in force at `asOf`.
  */
 export function watchlistLookup(
-  items: ReadonlyArray<{ application: Application; requirements: readonly WatchlistRequirement[] }>,
+  items: ReadonlyArray<{ application: ScreenedItem; requirements: readonly WatchlistRequirement[] }>,
   asOf: Date,
 ): WatchlistLookup | null {
   const present = items.flatMap(({ application, requirements }, item) =>

@@ -3,7 +3,7 @@
  * little (evidence objects only for rules that fire) and never compiles a regex. What each condition
  * means lives in its operator module (./operators); this file runs the rules and adds up the score.
  */
-import type { ApplicationKind } from '../application-schema';
+import type { ScreeningKind } from '../application-schema';
 import type { ScreeningContext, ScreeningSubject } from '../subject';
 import { defaultOperators, type OperatorRegistry } from './operators/registry';
 import type { Evidence, Node, Path, State } from './operators/kit';
@@ -67,7 +67,7 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
   if (problems.length > 0) throw new RuleSetCompileError(problems);
   const version = ruleSetVersion(ruleSet);
   const sorted = [...ruleSet.rules].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const byKind: Record<ApplicationKind, CompiledRule[]> = { departure: [], passport: [] };
+  const byKind: Record<ScreeningKind, CompiledRule[]> = { departure: [], passport: [], manifest: [] };
   for (const rule of sorted) {
     const compiled: CompiledRule = {
       id: rule.id,

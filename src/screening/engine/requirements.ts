@@ -4,7 +4,7 @@
  * resolver (src/screening/context.ts) queries PostgreSQL for exactly that before the pure evaluation.
  * Operators declare theirs (`requirements` in ./operators); the registry collects them.
  */
-import type { ApplicationKind } from '../application-schema';
+import type { ScreeningKind } from '../application-schema';
 import type { LinkKey, WatchlistKind } from '../subject';
 
 /**
@@ -38,7 +38,7 @@ export const linkKeyFields: Readonly<Record<LinkKey, string>> = {
 };
 
 /** Which application kinds carry each link key (passport applications have no sponsor and no ticket). */
-export const linkKeyKinds: Readonly<Record<LinkKey, readonly ApplicationKind[]>> = {
+export const linkKeyKinds: Readonly<Record<LinkKey, readonly ScreeningKind[]>> = {
   recruiterPhone: ['departure', 'passport'],
   sponsorPhone: ['departure'],
   employer: ['departure', 'passport'],
@@ -65,7 +65,7 @@ export interface ContextRequirements {
 }
 
 /** Per application kind: what to resolve before screening an application of that kind. */
-export type ScreeningRequirements = Readonly<Record<ApplicationKind, ContextRequirements>>;
+export type ScreeningRequirements = Readonly<Record<ScreeningKind, ContextRequirements>>;
 
 export function effectiveMinSimilarity(list: WatchlistKind, field: string, minSimilarity: number | undefined): number {
   return watchlistMatchMode(list, field) === 'name' ? (minSimilarity ?? DEFAULT_MIN_SIMILARITY) : 1;

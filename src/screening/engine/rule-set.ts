@@ -1,6 +1,6 @@
 /** The in-memory rule set: what the loader produces (from YAML) and compileRuleSet() consumes. */
 import { createHash } from 'node:crypto';
-import type { ApplicationKind } from '../application-schema';
+import type { ScreeningKind } from '../application-schema';
 import type { LinkKey, WatchlistKind } from '../subject';
 import type { Translated } from './types';
 
@@ -52,7 +52,7 @@ export interface Rule {
   id: string;
   title: Translated;
   reason: Translated;
-  appliesTo: ApplicationKind[];
+  appliesTo: ScreeningKind[];
   weight: number;
   mustReview?: boolean;
   /** The public indicator the rule is based on. */

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { applicationKinds } from '../application-schema';
+import { screeningKinds } from '../application-schema';
 import type { Path } from '../engine/operators/kit';
 import { defaultOperators, type OperatorRegistry } from '../engine/operators/registry';
 import type { Rule, RuleList, RuleSet } from '../engine/rule-set';
@@ -44,7 +44,7 @@ const ruleSchema = z.strictObject({
     .regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'rule id must be lower-case kebab/dotted, e.g. destination.cambodia'),
   title: translated('title'),
   reason: translated('reason'),
-  appliesTo: z.array(z.enum(applicationKinds as ['departure', 'passport'])).min(1, 'appliesTo needs departure and/or passport'),
+  appliesTo: z.array(z.enum(screeningKinds as ['departure', 'passport', 'manifest'])).min(1, 'appliesTo needs departure, passport and/or manifest'),
   weight: z.number({ error: 'weight must be an integer' }).int('weight must be an integer').min(-1000).max(1000),
   mustReview: z.boolean().optional(),
   source: z.string({ error: 'missing source (the public indicator this rule comes from)' }).trim().min(1),
@@ -193,7 +193,7 @@ export function loadRuleSet(files: Readonly<Record<string, string>>, options: Lo
         else firstSeen.set(id, `${file}:${lineOf(parsed, [...base, 'id'])}`);
       }
       if (!result.success) zodProblems(parsed, base, result.error, problems);
-      const appliesTo = result.success ? result.data.appliesTo : applicationKinds.filter((k) => Array.isArray((raw as { appliesTo?: unknown })?.appliesTo) && ((raw as { appliesTo: unknown[] }).appliesTo.includes(k)));
+      const appliesTo = result.success ? result.data.appliesTo : screeningKinds.filter((k) => Array.isArray((raw as { appliesTo?: unknown })?.appliesTo) && ((raw as { appliesTo: unknown[] }).appliesTo.includes(k)));
       const rawWhen = (raw as { when?: unknown } | null)?.when;
       const when = rawWhen !== undefined && appliesTo.length > 0 ? operators.whenSchema({ kinds: appliesTo, lists }).safeParse(rawWhen) : null;
       if (when && !when.success) {

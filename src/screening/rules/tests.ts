@@ -15,13 +15,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { applicationSchemas, checkConsistency } from '../application-schema';
+import { applicationSchemas, checkConsistency, manifestPassengerSchema } from '../application-schema';
 import { compileRuleSet, type CompiledRuleSet } from '../engine/compile';
 import type { Evaluation } from '../engine/types';
 import { buildSubject, screeningContextSchema } from '../subject';
 import { formatProblem, loadRuleSetFromDir } from './loader';
 
-const kindSchema = z.enum(['departure', 'passport']);
+const kindSchema = z.enum(['departure', 'passport', 'manifest']);
 const baseSchema = z.strictObject({ kind: kindSchema, application: z.record(z.string(), z.unknown()) });
 const caseSchema = z
   .strictObject({
@@ -134,12 +134,12 @@ export function runRuleTestCase(compiled: CompiledRuleSet, bases: TestFiles['bas
     return result;
   }
   const raw = applyPatch(c.application ?? base!.application, c.patch ?? {});
-  const parsed = applicationSchemas[kind].safeParse(raw);
+  const parsed = (kind === 'manifest' ? manifestPassengerSchema : applicationSchemas[kind]).safeParse(raw);
   if (!parsed.success) {
     result.messages.push(...parsed.error.issues.map((i) => `application ${i.path.join('.')}: ${i.message}`));
     return result;
   }
-  result.messages.push(...checkConsistency(kind, parsed.data).map((m) => `application: ${m}`));
+  if (kind !== 'manifest') result.messages.push(...checkConsistency(kind, parsed.data as Parameters<typeof checkConsistency>[1]).map((m) => `application: ${m}`));
   const context = screeningContextSchema.safeParse(c.context ?? {});
   if (!context.success) result.messages.push(...context.error.issues.map((i) => `context ${i.path.join('.')}: ${i.message}`));
   if (result.messages.length > 0 || !context.success) return result;

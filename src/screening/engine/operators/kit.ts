@@ -2,7 +2,7 @@
  * What condition operators are built from: the evaluation state and node shape, and the checks most
  * operators share (field paths, list references, operand types). Pure: no I/O, clock or randomness.
  */
-import type { ApplicationKind } from '../../application-schema';
+import type { ScreeningKind } from '../../application-schema';
 import { fieldCatalogue, type FieldInfo } from '../../field-paths';
 import type { ListType, RuleList } from '../rule-set';
 
@@ -10,7 +10,7 @@ export type Path = (string | number)[];
 export type Report = (path: Path, message: string) => void;
 
 export interface CheckEnv {
-  kinds: readonly ApplicationKind[];
+  kinds: readonly ScreeningKind[];
   lists: Readonly<Record<string, RuleList>>;
   report: Report;
 }

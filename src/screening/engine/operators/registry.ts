@@ -154,6 +154,7 @@ export class OperatorRegistry {
     const byKind = {
       departure: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
       passport: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
+      manifest: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
     };
     for (const rule of rules) {
       for (const kind of new Set(rule.appliesTo)) {
@@ -182,7 +183,7 @@ export class OperatorRegistry {
       watchlist: [...byKind[k].watchlist.values()].sort((a, b) => (a.list + a.field < b.list + b.field ? -1 : 1)),
       links: [...byKind[k].links.values()].sort((a, b) => (a.by < b.by ? -1 : 1)),
     });
-    return { departure: sorted('departure'), passport: sorted('passport') };
+    return { departure: sorted('departure'), passport: sorted('passport'), manifest: sorted('manifest') };
   }
 }
 
