@@ -15,6 +15,7 @@ import { batchRoutes } from './batches/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { rulesetRoutes } from './rulesets/routes';
 import { auditRoutes } from './audit/routes';
+import { carrierFeedScope, manifestRoutes } from './manifests';
 import { TokenService } from './auth/tokens';
 import { healthRoutes } from './health/routes';
 import { consoleRoutes } from './console/routes';
@@ -65,7 +66,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));
-  app.use(requireJsonBody((path) => path === '/api/v1/batches' || path === '/api/v1/watchlists/import' || isAttachmentUpload(path)));
+  app.use(requireJsonBody((path) => path === '/api/v1/batches' || path === '/api/v1/watchlists/import' || isAttachmentUpload(path) || path === '/api/v1/manifests'));
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 
   app.use(healthRoutes(db, jobs));
@@ -85,6 +86,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/auth/login', ...loginRateLimits(config.LOGIN_RATE_LIMIT, undefined, deps.rateLimitCounters));
   api.use('/auth', authRoutes(db, tokens));
   api.use(authenticate(tokens, db, config.JWT_ISSUER));
+  api.use(carrierFeedScope);
   api.use(apiRateLimit(config.API_RATE_LIMIT_PER_MINUTE, deps.rateLimitCounters));
   api.get('/me', (req, res) => {
     res.json({ principal: req.principal });
@@ -101,6 +103,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/postponements', postponementRoutes(deps));
   api.use('/watchlists', watchlistRoutes(deps));
   api.use('/links', linkRoutes(deps));
+  api.use(manifestRoutes(deps, tokens));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -5,6 +5,7 @@ import { registerBatchJobs } from './batches/jobs';
 import { registerWebhookJobs } from './webhooks/jobs';
 import { registerRulesetJobs } from './rulesets/jobs';
 import { registerAuditJobs } from './audit/sealer';
+import { registerManifestJobs } from './manifests';
 
 /**
  * Registers every component's job handlers and schedules. Both the API process (in-process jobs)
@@ -17,4 +18,5 @@ export async function registerBackgroundJobs(deps: AppDependencies): Promise<voi
   await registerWebhookJobs(deps);
   await registerRulesetJobs(deps);
   await registerAuditJobs(deps);
+  await registerManifestJobs(deps);
 }

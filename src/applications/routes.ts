@@ -8,6 +8,7 @@ import { parseParams, parseQuery } from '../http/validate';
 import { officeKindOf, visibleOffice } from '../offices/scope';
 import {
   checkConsistency,
+  type DepartureCheck,
   departureCheckInputSchema,
   passportApplicationInputSchema,
 } from '../screening/application-schema';
@@ -16,6 +17,7 @@ import { idempotencyKeyOf, requestHashOf } from './idempotency';
 import { findApplication, listApplications } from './queries';
 import { identifiersFor } from '../audit/identifiers';
 import { IntakeService, type Intake } from './service';
+import { linkDepartureCheckAudited } from '../manifests';
 
 export const listQuerySchema = z.strictObject({
   kind: z.enum(['departure', 'passport']).optional(),
@@ -48,7 +50,7 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
     if ((await officeKindOf(db, principal)) !== officeKindFor[kind]) {
       throw unprocessable(`${kind === 'departure' ? 'Departure checks' : 'Passport applications'} are submitted from a ${officeKindFor[kind].replace('_', ' ')}; your office is ${principal.officeCode}`);
     }
-    return intake.submit({
+    const result = await intake.submit({
       intake: { kind, data: parsed.data } as Intake,
       actor: principal,
       requestId: String(req.id),
@@ -56,6 +58,17 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
       requestHash: requestHashOf(kind, req.body),
       receivedAt: new Date(),
     });
+    if (kind === 'departure' && result.status === 201) {
+      // A traveller a carrier's manifest listed: the check is linked to that manifest passenger.
+      const { traveller, trip } = parsed.data as DepartureCheck;
+      await linkDepartureCheckAudited(
+        db,
+        { applicationId: result.body.id, passportNumber: traveller.passportNumber, officeCode: principal.officeCode, departureAt: new Date(trip.departureAt) },
+        principal,
+        String(req.id),
+      );
+    }
+    return result;
   }
 
   router.post('/departure-checks', requireRole('officer', 'supervisor'), async (req, res) => {

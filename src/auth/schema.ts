@@ -1,7 +1,7 @@
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { offices } from '../offices/schema';
 
-export const roles = ['officer', 'passport_officer', 'supervisor', 'admin'] as const;
+export const roles = ['officer', 'passport_officer', 'supervisor', 'admin', 'carrier'] as const;
 export type Role = (typeof roles)[number];
 export const userRole = pgEnum('user_role', roles);
 

@@ -61,17 +61,18 @@ export class TokenService {
     return key;
   }
 
-  issue(user: { id: string; role: Role; officeCode: string; tokenVersion: number }): { token: string; expiresIn: number } {
+  /** Issues a token for the configured lifetime, or for `ttlSeconds` (a carrier feed's long-lived token). */
+  issue(user: { id: string; role: Role; officeCode: string; tokenVersion: number }, ttlSeconds: number = this.config.JWT_TTL_SECONDS): { token: string; expiresIn: number } {
     const token = jwt.sign({ role: user.role, office: user.officeCode, tv: user.tokenVersion }, this.config.JWT_SECRET, {
       algorithm: 'HS256',
       subject: user.id,
       issuer: this.config.JWT_ISSUER,
       audience: this.config.JWT_AUDIENCE,
-      expiresIn: this.config.JWT_TTL_SECONDS,
+      expiresIn: ttlSeconds,
       keyid: keyIdOf(this.config.JWT_SECRET),
       jwtid: randomUUID(),
     });
-    return { token, expiresIn: this.config.JWT_TTL_SECONDS };
+    return { token, expiresIn: ttlSeconds };
   }
 
   verify(token: string): Principal {

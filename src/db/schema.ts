@@ -11,3 +11,4 @@ export * from '../batches/schema';
 export * from '../webhooks/schema';
 export * from '../watchlists/schema';
 export * from '../casework/schema';
+export * from '../manifests/schema';

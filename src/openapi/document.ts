@@ -12,10 +12,11 @@ import { linkApi } from '../links/openapi';
 import { batchApi } from '../batches/openapi';
 import { webhookApi } from '../webhooks/openapi';
 import { caseworkApi } from '../casework/openapi';
+import { manifestApi } from '../manifests';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi, ...batchApi, ...webhookApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi, ...batchApi, ...webhookApi, ...manifestApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

@@ -97,6 +97,8 @@ function toRouteConfig(route: ApiRoute): RouteConfig {
           }
         : route.multipart
           ? { body: { required: true, content: { 'multipart/form-data': { schema: route.multipart } } } }
+          : route.bodyContentTypes
+          ? { body: { required: true, content: Object.fromEntries(route.bodyContentTypes.map((type) => [type, { schema: z.string() }])) } }
           : {}),
     },
     responses,

@@ -1,3 +1,4 @@
+import { prescreenOfApplication } from '../manifests';
 import { Router, type Request } from 'express';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -113,7 +114,7 @@ export function reviewRoutes(deps: AppDependencies): Router {
       .where(and(eq(cases.id, id), ctx.scope === null ? undefined : eq(cases.officeCode, ctx.scope)))
       .limit(1);
     if (!row) throw notFound('Case');
-    res.json({ ...(await caseWithApplication(db, row, ctx.now)), history: await caseHistory(db, row.id) });
+    res.json({ ...(await caseWithApplication(db, row, ctx.now)), history: await caseHistory(db, row.id), manifestPrescreen: await prescreenOfApplication(db, row.applicationId) });
   });
 
   router.post('/cases/:id/claim', requireRole(...reviewers), async (req, res) => {

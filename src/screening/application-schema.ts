@@ -295,7 +295,7 @@ export const manifestPassengerSchema = z.strictObject({
     fullName: text(200),
     sex: z.enum(['M', 'F', 'U']).optional(),
     dateOfBirth: isoDate().optional(),
-    nationality: countryCode(),
+    nationality: countryCode().optional(),
     documentType: z.enum(['passport', 'other']).optional(),
     documentNumber: text(40).optional(),
     documentExpiry: isoDate().optional(),

@@ -102,6 +102,23 @@ export function routesOfThisBuild(): Set<string> | null {
 }
 
 const unique = () => randomBytes(4).toString('hex');
+
+/** A one-passenger ferry manifest with its own reference (a resend would answer 200). */
+const ferryManifest = (reference: string) =>
+  'manifest_ref,operator,vessel,departure_port,arrival_port,departure_at,surname,given_names,nationality,document_number\n' +
+  `FX-${reference},Fixture Ferry,MV Fixture,Batam Centre,HarbourFront,2026-12-20T08:30:00+07:00,SARI,WULAN,IDN,C7654321\n`;
+
+/** A manifest received at a checkpoint, and the id of its passenger. */
+async function manifestAt(fx: Fixtures, officeCode: string): Promise<{ manifestId: string; passengerId: string }> {
+  const res = await request(fx.ctx.app)
+    .post('/api/v1/manifests')
+    .set(bearer(fx.user('officer', officeCode).token))
+    .set('Content-Type', 'text/csv')
+    .send(ferryManifest(unique()));
+  if (res.status !== 201) throw new Error(`manifest fixture: ${res.status} ${JSON.stringify(res.body)}`);
+  const rows = await fx.ctx.database.pool.query<{ id: string }>('SELECT id FROM manifest_passengers WHERE manifest_id = $1', [res.body.id]);
+  return { manifestId: res.body.id as string, passengerId: rows.rows[0]!.id };
+}
 const tomorrowInJakarta = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
 
 /** Users in every office a row can need, and builders of fresh resources for each request. */
@@ -401,6 +418,40 @@ export const endpoints: Endpoint[] = [
     path: '/api/v1/batches/:id/results.csv',
     request: async (fx) => ({ path: `/api/v1/batches/${await fx.once('batch', () => fx.batch('TPI-CGK'))}/results.csv` }),
     expect: anyoneInOffice(200),
+  },
+
+  // Manifests (issue 22): carriers' passenger lists received at a checkpoint, and its expected departures.
+  {
+    method: 'post',
+    path: '/api/v1/manifests',
+    body: 'csv',
+    request: async () => ({ path: '/api/v1/manifests', contentType: 'text/csv', body: ferryManifest(unique()) }),
+    expect: [201, 201, 403, 403, 201, 201, 422, 403, 403, 403, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/manifests/:id',
+    request: async (fx) => ({ path: `/api/v1/manifests/${(await fx.once('manifest', () => manifestAt(fx, 'TPI-CGK'))).manifestId}` }),
+    expect: [200, 404, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/checkpoints/:code/expected-departures',
+    request: async () => ({ path: '/api/v1/checkpoints/TPI-CGK/expected-departures' }),
+    expect: [200, 404, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/manifest-passengers/:id',
+    request: async (fx) => ({ path: `/api/v1/manifest-passengers/${(await fx.once('manifest', () => manifestAt(fx, 'TPI-CGK'))).passengerId}` }),
+    expect: [200, 404, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/carrier-feeds',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/carrier-feeds', body: { checkpointCode: 'TPI-CGK', carrierName: `Carrier ${unique()}` } }),
+    expect: adminsOnly(201),
   },
 
   // Webhooks: admins, in any office.
