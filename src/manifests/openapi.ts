@@ -134,4 +134,15 @@ export const manifestApi: ApiRoute[] = [
     success: { status: 201, description: 'The account and its token (shown once)', schema: z.object({ userId: z.uuid(), username: z.string(), checkpointCode: z.string(), token: z.string(), expiresIn: z.number().int() }) },
     errors: [422],
   },
+  {
+    method: 'delete',
+    path: '/api/v1/carrier-feeds/:id',
+    operationId: 'revokeCarrierFeed',
+    tag,
+    summary: 'Revoke a carrier feed: the account is deactivated and its token stops working at once',
+    roles: ['admin'],
+    params: idParams,
+    success: { status: 204, description: 'Revoked' },
+    errors: [404],
+  },
 ];

@@ -12,7 +12,7 @@ import { forbidden, HttpError, notFound, unprocessable } from '../http/errors';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { offices } from '../offices/schema';
 import { officeKindOf, visibleOffice } from '../offices/scope';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { parseByteSize } from '../batches/routes';
 import { mapFerryCsv } from './ferry-csv';
 import { ManifestFormatError, type MappedManifest } from './mapping';
@@ -164,6 +164,23 @@ export function manifestRoutes(deps: AppDependencies, tokens: TokenService): Rou
     });
     const issued = tokens.issue({ id: user.id, role: 'carrier', officeCode: user.officeCode, tokenVersion: user.tokenVersion }, body.validDays * 86_400);
     res.status(201).json({ userId: user.id, username, checkpointCode: user.officeCode, token: issued.token, expiresIn: issued.expiresIn });
+  });
+
+  router.delete('/carrier-feeds/:id', requireRole('admin'), async (req, res) => {
+    const { id } = parseParams(idParams, req);
+    const principal = principalOf(req);
+    const revoked = await db.transaction(async (tx) => {
+      const [user] = await tx
+        .update(users)
+        .set({ active: false, tokenVersion: sql`${users.tokenVersion} + 1`, updatedAt: new Date() })
+        .where(and(eq(users.id, id), eq(users.role, 'carrier'), eq(users.active, true)))
+        .returning({ id: users.id, officeCode: users.officeCode });
+      if (!user) return null;
+      await recordAudit(tx, { actor: principal, action: 'carrier-feed.revoked', targetType: 'user', targetId: id, after: { checkpointCode: user.officeCode }, requestId: String(req.id) });
+      return user;
+    });
+    if (!revoked) throw notFound('Active carrier feed');
+    res.status(204).end();
   });
 
   return router;

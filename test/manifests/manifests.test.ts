@@ -206,5 +206,9 @@ describe('passenger manifests (API/PAXLST and ferry lists)', () => {
     expect((await get(ctx, carrier, '/applications')).status).toBe(403);
     expect((await get(ctx, carrier, `/checkpoints/TPI-CGK/expected-departures${window}`)).status).toBe(403);
     expect((await get(ctx, carrier, '/me')).status).toBe(403);
+
+    const revoked = await api(ctx).delete(`/api/v1/carrier-feeds/${created.body.userId}`).set(bearer(admin));
+    expect(revoked.status).toBe(204);
+    expect((await upload(carrier, interchange('PAX0008', [message('M1', toTokyo, [{ surname: 'RAHMAN', given: 'ADI' }])], 'GARUDA-FEED'))).status).toBe(401);
   });
 });

@@ -453,6 +453,16 @@ export const endpoints: Endpoint[] = [
     request: async () => ({ path: '/api/v1/carrier-feeds', body: { checkpointCode: 'TPI-CGK', carrierName: `Carrier ${unique()}` } }),
     expect: adminsOnly(201),
   },
+  {
+    method: 'delete',
+    path: '/api/v1/carrier-feeds/:id',
+    body: 'none',
+    request: async (fx) => {
+      const res = await request(fx.ctx.app).post('/api/v1/carrier-feeds').set(bearer(fx.user('admin', 'HQ').token)).send({ checkpointCode: 'TPI-CGK', carrierName: `Carrier ${unique()}` });
+      return { path: `/api/v1/carrier-feeds/${res.body.userId as string}` };
+    },
+    expect: [403, 403, 403, 403, 403, 403, 403, 204, 204, 204, 401],
+  },
 
   // Webhooks: admins, in any office.
   {

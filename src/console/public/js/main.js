@@ -16,12 +16,14 @@ import { statsView } from './views/stats.js';
 import { batchesView } from './views/batches.js';
 import { rulesetsView, rulesetView } from './views/rulesets.js';
 import { watchlistsView } from './views/watchlists.js';
+import { expectedDeparturesView } from './views/departures.js';
 
 const reviewers = ['officer', 'passport_officer', 'supervisor'];
 
 /** Pages; those with a label appear in the navigation for the roles (and office kind) they serve. */
 const routes = [
   { path: '/departure', view: intakeView('departure'), roles: ['officer', 'supervisor'], officeKind: 'checkpoint', label: 'nav.departure' },
+  { path: '/departures', view: expectedDeparturesView, roles: ['officer', 'supervisor'], officeKind: 'checkpoint', label: 'nav.departures' },
   { path: '/passport', view: intakeView('passport'), roles: ['passport_officer', 'supervisor'], officeKind: 'passport_office', label: 'nav.passport' },
   { path: '/queue', view: queueView, roles: ['supervisor', 'admin'], label: 'nav.queue' },
   { path: '/stats', view: statsView, roles: ['supervisor', 'admin'], label: 'nav.stats' },

@@ -7,6 +7,7 @@ import { t, zoneAbbreviation } from '../i18n.js';
 import { clearErrors, problemsFromApiError, readPayload, renderSections, showErrors, validatePayload } from '../forms.js';
 import { formOf } from '../specs.js';
 import { errorText, message, renderDecision } from './shared.js';
+import { applyPrefill, takeDeparturePrefill } from './departures.js';
 
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`);
 
@@ -110,6 +111,9 @@ export function intakeView(kind) {
       formEl,
     );
     if (memory.result) showResult(memory.result);
+    // Opened from the expected-departures list: what the manifest carries is filled in.
+    const prefill = kind === 'departure' ? takeDeparturePrefill() : null;
+    if (prefill) formEl.before(applyPrefill(controls, prefill));
     return { title: t(`${kind}.title`) };
   };
 }
