@@ -233,7 +233,7 @@ export async function runBatchBench(options: BenchOptions): Promise<SectionResul
 }
 
 /** Removes this run's BullMQ keys (its own queue prefix) from Redis. */
-async function dropQueueKeys(url: string, prefix: string): Promise<void> {
+export async function dropQueueKeys(url: string, prefix: string): Promise<void> {
   const redis = new IORedis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();

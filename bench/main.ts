@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { compiled, resultsDir } from './paths';
 import { runBatchBench } from './batch';
+import { runManifestBench } from './manifest';
 import { runEngineBench } from './engine';
 import { runHttpBench } from './http';
 import { runQueueBench } from './queue';
@@ -21,6 +22,7 @@ const runners: Record<SectionName, (options: BenchOptions) => Promise<SectionRes
   http: runHttpBench,
   batch: runBatchBench,
   queue: runQueueBench,
+  manifest: runManifestBench,
 };
 
 export async function main(): Promise<void> {
