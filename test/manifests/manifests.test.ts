@@ -28,7 +28,7 @@ describe('passenger manifests (API/PAXLST and ferry lists)', () => {
 
   const upload = (token: string, body: string, type = 'application/edifact') => api(ctx).post('/api/v1/manifests').set(bearer(token)).set('Content-Type', type).send(body);
 
-  async function screened(token: string, id: string): Promise<Record<string, any>> {
+  async function screened(token: string, id: string): Promise<{ state: string; counts: Record<string, number> }> {
     for (let attempt = 0; attempt < 600; attempt++) {
       const res = await get(ctx, token, `/manifests/${id}`);
       if (res.body.state === 'completed') return res.body;
