@@ -14,7 +14,7 @@
  * daysBetween uses ZEN's own dates: d(to[0:9]).diff(d(from[0:9]), 'day') on the calendar dates.
  */
 import { ZenEngine, type ZenDecision } from '@gorules/zen-engine';
-import type { ApplicationKind } from '../src/screening/application-schema';
+import type { ScreeningKind } from '../src/screening/application-schema';
 import { effectiveMinSimilarity } from '../src/screening/engine/requirements';
 import type { Condition, FieldCondition, RuleSet, Scalar } from '../src/screening/engine/rule-set';
 import { normaliseText } from '../src/screening/engine/text';
@@ -116,7 +116,7 @@ class ZenTranslator {
 
 export interface ZenScreener {
   /** The decision graphs per kind (printable as JSON, loadable in the GoRules editor). */
-  decisions: Partial<Record<ApplicationKind, unknown>>;
+  decisions: Partial<Record<ScreeningKind, unknown>>;
   ruleCount: number;
   evaluate(subject: ScreeningSubject, context: ScreeningContext | undefined): Promise<{ ruleIds: string[]; score: number }>;
   dispose(): void;
@@ -155,7 +155,7 @@ const valueAt = (root: Record<string, unknown>, field: string): unknown =>
 
 export function translateRuleSetToZen(ruleSet: RuleSet): ZenScreener {
   const translator = new ZenTranslator(ruleSet);
-  const perKind = new Map<ApplicationKind, { id: string; weight: number; key: string; value: string }[]>();
+  const perKind = new Map<ScreeningKind, { id: string; weight: number; key: string; value: string }[]>();
   ruleSet.rules.forEach((rule, i) => {
     const value = translator.condition(rule.when);
     for (const kind of new Set(rule.appliesTo)) {
@@ -164,8 +164,8 @@ export function translateRuleSetToZen(ruleSet: RuleSet): ZenScreener {
     }
   });
   const engine = new ZenEngine();
-  const decisions: Partial<Record<ApplicationKind, unknown>> = {};
-  const compiled = new Map<ApplicationKind, { decision: ZenDecision; rules: { id: string; weight: number; key: string }[] }>();
+  const decisions: Partial<Record<ScreeningKind, unknown>> = {};
+  const compiled = new Map<ScreeningKind, { decision: ZenDecision; rules: { id: string; weight: number; key: string }[] }>();
   for (const [kind, rules] of perKind) {
     decisions[kind] = graph(rules);
     compiled.set(kind, { decision: engine.createDecision(Buffer.from(JSON.stringify(decisions[kind]))), rules });
