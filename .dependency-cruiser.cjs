@@ -5,7 +5,7 @@
  * to add to) are listed in .dependency-cruiser-known-violations.json; `npm run depcruise:baseline`
  * rewrites that list, so run it only when a violation has been removed.
  */
-const kernels = ['^src/(db|http|jobs|auth)/', '^src/(config|logger|deps|paths|startup)\\.ts$', '^src/openapi/registry\\.ts$'];
+const kernels = ['^src/(db|http|jobs|auth)/', '^src/(config|logger|deps|paths|startup|errors)\\.ts$', '^src/openapi/registry\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

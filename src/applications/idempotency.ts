@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Request } from 'express';
-import { badRequest } from '../http/errors';
+import { badRequest } from '../errors';
 
 const keySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters');
 

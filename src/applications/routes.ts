@@ -16,6 +16,7 @@ import type { Metrics } from '../observability/metrics';
 import { idempotencyKeyOf, requestHashOf } from './idempotency';
 import { findApplication, listApplications } from './queries';
 import { identifiersFor } from '../audit/identifiers';
+import { admitSubmission, submitterRoles } from './admission';
 import { IntakeService, type Intake } from './service';
 import { linkDepartureCheckAudited } from '../manifests';
 
@@ -31,9 +32,6 @@ export const listQuerySchema = z.strictObject({
 
 export const idParams = z.object({ id: z.uuid() });
 
-/** Which kind of office receives which kind of application. */
-const officeKindFor = { departure: 'checkpoint', passport: 'passport_office' } as const;
-
 export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Router {
   const { db } = deps;
   const router = Router();
@@ -47,9 +45,7 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
     if (problems.length > 0) throw unprocessable(problems[0]!, problems.map((message) => ({ message })));
 
     const principal = principalOf(req);
-    if ((await officeKindOf(db, principal)) !== officeKindFor[kind]) {
-      throw unprocessable(`${kind === 'departure' ? 'Departure checks' : 'Passport applications'} are submitted from a ${officeKindFor[kind].replace('_', ' ')}; your office is ${principal.officeCode}`);
-    }
+    admitSubmission(principal, await officeKindOf(db, principal), kind);
     const result = await intake.submit({
       intake: { kind, data: parsed.data } as Intake,
       actor: principal,
@@ -71,12 +67,12 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
     return result;
   }
 
-  router.post('/departure-checks', requireRole('officer', 'supervisor'), async (req, res) => {
+  router.post('/departure-checks', requireRole(...submitterRoles.departure), async (req, res) => {
     const result = await submit(req, 'departure');
     res.status(result.status).json(result.body);
   });
 
-  router.post('/passport-applications', requireRole('passport_officer', 'supervisor'), async (req, res) => {
+  router.post('/passport-applications', requireRole(...submitterRoles.passport), async (req, res) => {
     const result = await submit(req, 'passport');
     res.status(result.status).json(result.body);
   });

@@ -7,7 +7,7 @@ import { runPrepared } from '../db/prepared';
 import { insertByUnnest } from '../db/unnest';
 import type { Config } from '../config';
 import type { Database, RootDatabase } from '../db/client';
-import { conflict } from '../http/errors';
+import { conflict } from '../errors';
 import { caseOpenedAudits, caseRowsFor, type CaseSlaSettings, type CaseToOpen } from '../review/open-case';
 import { databaseScreeningContext } from '../screening/context';
 import { cases } from '../review/schema';

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { RootDatabase } from '../db/client';
-import { badRequest } from '../http/errors';
+import { badRequest } from '../errors';
 import { GENESIS_HASH, recordHash, sealHash } from './chain';
 import { sealedFieldsOf, storedRecordColumns, type StoredAuditRecord } from './sealer';
 import { auditLog, auditSeals, type AuditRow } from './schema';

@@ -7,7 +7,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { ApplicationKind } from '../screening/application-schema';
 import { fieldCatalogue, type FieldInfo } from '../screening/field-paths';
-import { HttpError, type FieldProblem } from '../http/errors';
+import { DomainError, type FieldProblem } from '../errors';
 
 export type UploadFormat = 'csv' | 'jsonl';
 
@@ -25,7 +25,7 @@ export function formatOf(contentType: string | undefined): UploadFormat | null {
   return null;
 }
 
-const tooLarge = (what: string) => new HttpError(413, 'PAYLOAD_TOO_LARGE', what);
+const tooLarge = (what: string) => new DomainError('PAYLOAD_TOO_LARGE', what);
 
 /** Fails the stream once more than `maxBytes` have passed through. */
 export function byteLimit(maxBytes: number): Transform {
@@ -117,7 +117,7 @@ export function checkHeader(kind: ApplicationKind, header: string[]): FieldInfo[
     return field!;
   });
   if (problems.length > 0) {
-    throw new HttpError(400, 'INVALID_CSV_HEADER', `The CSV header must name ${kind} fields by path (e.g. ${kind === 'departure' ? 'traveller.fullName' : 'applicant.fullName'}); ${problems.length} column(s) do not`, problems);
+    throw new DomainError('INVALID_CSV_HEADER', `The CSV header must name ${kind} fields by path (e.g. ${kind === 'departure' ? 'traveller.fullName' : 'applicant.fullName'}); ${problems.length} column(s) do not`, problems);
   }
   return fields;
 }
@@ -148,14 +148,14 @@ async function* csvRows(kind: ApplicationKind, body: Readable): AsyncGenerator<R
       yield { rowNumber, value };
     }
   } catch (error) {
-    if (error instanceof HttpError) throw error;
+    if (error instanceof DomainError) throw error;
     const e = error as { code?: string; message?: string; lines?: number };
     if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-      throw new HttpError(400, 'MALFORMED_CSV', `The CSV cannot be read after row ${rowNumber}: ${e.message ?? e.code}`, [{ path: '(file)', message: e.message ?? e.code, code: e.code }]);
+      throw new DomainError('MALFORMED_CSV', `The CSV cannot be read after row ${rowNumber}: ${e.message ?? e.code}`, [{ path: '(file)', message: e.message ?? e.code, code: e.code }]);
     }
     throw error;
   }
-  if (!fields) throw new HttpError(400, 'INVALID_CSV_HEADER', 'The CSV is empty: it needs a header row of field paths');
+  if (!fields) throw new DomainError('INVALID_CSV_HEADER', 'The CSV is empty: it needs a header row of field paths');
 }
 
 /** The rows of an upload, read as they arrive. */

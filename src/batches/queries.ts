@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import type { RootDatabase } from '../db/client';
-import type { FieldProblem } from '../http/errors';
+import type { FieldProblem } from '../errors';
 import { pageOf, type Cursor } from '../http/pagination';
 import { batchRows, batches, type BatchRow } from './schema';
 

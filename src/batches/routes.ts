@@ -1,16 +1,15 @@
 import { Readable, pipeline as pipelineCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
-import { eq } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
-import { forbidden, HttpError, notFound, unprocessable } from '../http/errors';
+import { HttpError, notFound } from '../http/errors';
 import { decodeCursor, paginationQuery } from '../http/pagination';
 import { parseParams, parseQuery } from '../http/validate';
-import { offices } from '../offices/schema';
-import { visibleOffice } from '../offices/scope';
+import { officeKindOf, visibleOffice } from '../offices/scope';
+import { admitSubmission } from '../applications/admission';
 import { byteLimit, formatOf } from './input';
 import { batchStatus, findBatch, listBatches, resultRows } from './queries';
 import { receiveBatch } from './upload';
@@ -21,9 +20,6 @@ export const uploadQuerySchema = z.strictObject({
 });
 export const listQuerySchema = z.strictObject({ ...paginationQuery });
 export const idParams = z.object({ id: z.uuid() });
-
-/** Which kind of application each kind of office receives (as for single screenings). */
-const kindForOffice = { checkpoint: 'departure', passport_office: 'passport' } as const;
 
 const units: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 export function parseByteSize(value: string): number {
@@ -54,18 +50,7 @@ export function batchRoutes(deps: AppDependencies): Router {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the batch as text/csv (a header row of field paths) or application/x-ndjson (one JSON application per line)');
     }
     const principal = principalOf(req);
-    const [office] = await db.select({ kind: offices.kind }).from(offices).where(eq(offices.code, principal.officeCode)).limit(1);
-    const officeKind = office?.kind === 'checkpoint' || office?.kind === 'passport_office' ? kindForOffice[office.kind] : null;
-    const kind = query.kind ?? officeKind;
-    if (!kind) throw unprocessable(`Batches are submitted from a checkpoint or a passport office; your office is ${principal.officeCode}`);
-    if ((kind === 'departure' && principal.role === 'passport_officer') || (kind === 'passport' && principal.role === 'officer')) {
-      throw forbidden(`Your role may not submit ${kind === 'departure' ? 'departure checks' : 'passport applications'}`);
-    }
-    if (kind !== officeKind) {
-      throw unprocessable(
-        `${kind === 'departure' ? 'Departure checks are submitted from a checkpoint' : 'Passport applications are submitted from a passport office'}; your office is ${principal.officeCode}`,
-      );
-    }
+    const kind = admitSubmission(principal, await officeKindOf(db, principal), query.kind);
     // pipeline() ends the limited stream with the request's own failure (an aborted upload) too.
     const body = pipelineCallback(req, byteLimit(maxBytes), () => undefined);
     const batch = await receiveBatch(deps, { kind, format, name: query.name ?? null, body, actor: principal, requestId: String(req.id) });

@@ -2,7 +2,7 @@ import { and, asc, between, eq, inArray, sql } from 'drizzle-orm';
 import type { AppDependencies } from '../deps';
 import { recordAudit, type Actor } from '../audit/service';
 import { slaSettingsOf, storeScreenedApplications, type Intake } from '../applications/service';
-import type { FieldProblem } from '../http/errors';
+import type { FieldProblem } from '../errors';
 import { databaseScreeningContext } from '../screening/context';
 import type { ScreeningDecision } from '../screening/screener';
 import { batchRows, batches } from './schema';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import type { AppDependencies } from '../deps';
 import { recordAudit, type Actor } from '../audit/service';
-import { HttpError, unprocessable } from '../http/errors';
+import { DomainError, unprocessable } from '../errors';
 import { outboxFor, recordJobs } from '../jobs/outbox';
 import type { ApplicationKind } from '../screening/application-schema';
 import { readRows, type UploadFormat } from './input';
@@ -73,7 +73,7 @@ export async function receiveBatch(deps: AppDependencies, upload: Upload): Promi
     for await (const row of readRows(upload.format, upload.kind, upload.body)) {
       received = row.rowNumber;
       if (received > config.BATCH_MAX_ROWS) {
-        throw new HttpError(413, 'TOO_MANY_ROWS', `A batch holds at most ${config.BATCH_MAX_ROWS} rows; split the file`);
+        throw new DomainError('TOO_MANY_ROWS', `A batch holds at most ${config.BATCH_MAX_ROWS} rows; split the file`);
       }
       const validation = row.problems ? { ok: false as const, problems: row.problems } : validateRow(upload.kind, row.value);
       if (validation.ok) {

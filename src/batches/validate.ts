@@ -1,4 +1,4 @@
-import { fieldProblems, type FieldProblem } from '../http/errors';
+import { fieldProblems, type FieldProblem } from '../errors';
 import type { Intake } from '../applications/service';
 import { applicationSchemas, checkConsistency, type ApplicationKind } from '../screening/application-schema';
 

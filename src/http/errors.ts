@@ -1,5 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError } from 'zod';
+import { DomainError, fieldProblems, type DomainErrorCode } from '../errors';
+
+// Services throw domain errors (src/errors.ts); the factories are re-exported so routes keep one import.
+export { badRequest, conflict, fieldProblems, forbidden, notFound, unauthenticated, unprocessable, type FieldProblem } from '../errors';
 
 /** The one error body every endpoint returns: `{ error: { code, message, details } }`. */
 export interface ErrorBody {
@@ -19,33 +23,22 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, details: unknown = null) =>
-  new HttpError(400, 'BAD_REQUEST', message, details);
-export const unauthenticated = (message = 'Authentication required') =>
-  new HttpError(401, 'UNAUTHENTICATED', message);
-export const forbidden = (message = 'Your role may not do this') => new HttpError(403, 'FORBIDDEN', message);
-export const notFound = (what = 'Resource') => new HttpError(404, 'NOT_FOUND', `${what} not found`);
-export const conflict = (message: string, details: unknown = null) =>
-  new HttpError(409, 'CONFLICT', message, details);
-export const unprocessable = (message: string, details: unknown = null) =>
-  new HttpError(422, 'UNPROCESSABLE', message, details);
-
-export interface FieldProblem {
-  path: string;
-  message: string;
-  code: string;
-}
-
-/** Maps zod issues to field paths the client can point at (`trip.returnDate`, `hits.0.ruleId`). */
-export function fieldProblems(error: ZodError, prefix?: string): FieldProblem[] {
-  return error.issues.map((issue) => {
-    const keys = 'keys' in issue && Array.isArray(issue.keys) ? issue.keys : [];
-    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    // Unknown keys are reported at their own path so the client sees exactly which field to drop.
-    const path = keys.length === 1 ? [base, String(keys[0])].filter(Boolean).join('.') : base;
-    return { path: path || '(root)', message: issue.message, code: issue.code };
-  });
-}
+/** The one place a domain error becomes an HTTP status. */
+const statusOf: Readonly<Record<DomainErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  INVALID_CSV_HEADER: 400,
+  MALFORMED_CSV: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_ROWS: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
+};
 
 export function validationError(error: ZodError, where: 'body' | 'query' | 'params' = 'body'): HttpError {
   const problems = fieldProblems(error);
@@ -101,6 +94,7 @@ function isDatabaseUnavailable(err: unknown): boolean {
 
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) return new HttpError(statusOf[err.code], err.code, err.message, err.details);
   const parsed = fromBodyParser(err as BodyParserError);
   if (parsed) return parsed;
   if (isDatabaseUnavailable(err)) {

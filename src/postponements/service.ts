@@ -2,8 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import type { RootDatabase, Transaction } from '../db/client';
 import { recordAudit } from '../audit/service';
 import type { Principal } from '../auth/tokens';
+import { officeKindFor, officeReceives } from '../applications/admission';
 import { applications } from '../applications/schema';
-import { conflict, forbidden, HttpError, notFound } from '../http/errors';
+import { conflict, forbidden, invalidField, notFound } from '../errors';
 import { offices } from '../offices/schema';
 import { cases } from '../review/schema';
 import type { FollowUpOutcome } from './outcomes';
@@ -32,15 +33,13 @@ export interface ManualPostponementInput {
   decidedAt?: Date | undefined;
 }
 
-/** Which kind of office decides which kind of postponement. */
-const officeKindFor = { departure: 'checkpoint', passport_issuance: 'passport_office' } as const;
+/** Which kind of application each kind of postponement concerns (and so which office decides it: see admission). */
 const applicationKindFor = { departure: 'departure', passport_issuance: 'passport' } as const;
 
 /** How far ahead of the server clock a decision time may be, for clock drift between devices. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-const invalid = (path: string, message: string) =>
-  new HttpError(400, 'VALIDATION_FAILED', `Invalid request body: ${path}: ${message}`, [{ path, message, code: 'custom' }]);
+const invalid = (path: string, message: string) => invalidField(path, message);
 
 const localDate = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
@@ -53,8 +52,9 @@ async function officeFor(tx: Transaction, input: ManualPostponementInput, ctx: P
   if (code === null) throw invalid('officeCode', 'headquarters staff name the office the postponement was decided in');
   const [office] = await tx.select().from(offices).where(eq(offices.code, code)).limit(1);
   if (!office) throw invalid('officeCode', `unknown office ${code}`);
-  if (office.kind !== officeKindFor[input.kind]) {
-    throw invalid('officeCode', `a ${input.kind.replace('_', ' ')} postponement is decided at a ${officeKindFor[input.kind].replace('_', ' ')}; ${code} is a ${office.kind.replace('_', ' ')}`);
+  const applicationKind = applicationKindFor[input.kind];
+  if (!officeReceives(office.kind, applicationKind)) {
+    throw invalid('officeCode', `a ${input.kind.replace('_', ' ')} postponement is decided at a ${officeKindFor[applicationKind].replace('_', ' ')}; ${code} is a ${office.kind.replace('_', ' ')}`);
   }
   return office;
 }

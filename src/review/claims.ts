@@ -4,7 +4,7 @@ import { runPrepared } from '../db/prepared';
 import { decodeRow } from '../db/rows';
 import { recordAudit, type Actor } from '../audit/service';
 import { users } from '../auth/schema';
-import { conflict, notFound, unprocessable } from '../http/errors';
+import { conflict, notFound, unprocessable } from '../errors';
 import { cases, type CaseRow } from './schema';
 
 /**

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { RootDatabase, Transaction } from '../db/client';
 import { recordAudit } from '../audit/service';
 import { applications } from '../applications/schema';
-import { badRequest, conflict, forbidden } from '../http/errors';
+import { badRequest, conflict, forbidden } from '../errors';
 import { offices } from '../offices/schema';
 import { DEFAULT_DEADLINE_DAYS, recordPostponement } from '../postponements/record';
 import { postponementReasonCodes, type ReasonCodeValue } from '../postponements/reasons';

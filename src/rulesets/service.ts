@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { AppDependencies } from '../deps';
 import { recordAudit, type Actor } from '../audit/service';
 import type { RootDatabase } from '../db/client';
-import { conflict, notFound, unprocessable } from '../http/errors';
+import { conflict, notFound, unprocessable } from '../errors';
 import { outboxFor, recordJob } from '../jobs/outbox';
 import type { ApplicationKind } from '../screening/application-schema';
 import { formatProblem, type RuleSetProblem } from '../screening/rules/loader';

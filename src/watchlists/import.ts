@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { CsvError, parse } from 'csv-parse/sync';
 import { recordAudit, type Actor } from '../audit/service';
 import type { RootDatabase } from '../db/client';
-import { badRequest, fieldProblems, HttpError } from '../http/errors';
+import { badRequest, DomainError, fieldProblems } from '../errors';
 import { entryInputSchema } from './entries';
 import { findDuplicate, insertEntry, lockWrites } from './service';
 
@@ -68,7 +68,7 @@ export function parseWatchlistCsv(text: string): ParsedRow[] {
     throw badRequest(`The header row is not usable: ${details[0]!.message}`, details);
   }
   if (data.length === 0) throw badRequest('The file has a header but no entries', [{ path: 'body', message: 'no rows' }]);
-  if (data.length > MAX_IMPORT_ROWS) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `At most ${MAX_IMPORT_ROWS} rows per import; this file has ${data.length}`);
+  if (data.length > MAX_IMPORT_ROWS) throw new DomainError('PAYLOAD_TOO_LARGE', `At most ${MAX_IMPORT_ROWS} rows per import; this file has ${data.length}`);
   return data.map(({ record, info }) => {
     const values: Record<string, string> = {};
     columns.forEach((column, i) => {

@@ -7,7 +7,7 @@ import { and, eq, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../audit/service';
 import { recordAudit } from '../audit/service';
 import type { Database, RootDatabase } from '../db/client';
-import { conflict, notFound, unprocessable } from '../http/errors';
+import { conflict, notFound, unprocessable } from '../errors';
 import type { WatchlistKind } from '../screening/subject';
 import { type EntryInput, type EntryPatch, fieldsOf, requiredOf } from './entries';
 import { watchlistEntries as e, type WatchlistEntryRow } from './schema';
