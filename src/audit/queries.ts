@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { RootDatabase } from '../db/client';
-import { badRequest } from '../errors';
+import { cursorCodec } from '../http/pagination';
 import { GENESIS_HASH, recordHash, sealHash } from './chain';
 import { sealedFieldsOf, storedRecordColumns, type StoredAuditRecord } from './sealer';
 import { auditLog, auditSeals, type AuditRow } from './schema';
@@ -23,16 +23,9 @@ export interface AuditFilters {
 /** Audit ids are a bigserial, so the cursor is just the last id seen (newest first). */
 const cursorSchema = z.object({ id: z.number().int().positive() });
 
-export const encodeAuditCursor = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url');
-
-function decodeAuditCursor(raw: string | undefined): number | undefined {
-  if (!raw) return undefined;
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))).id;
-  } catch {
-    throw badRequest('cursor is not a cursor this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
-  }
-}
+const auditCursor = cursorCodec(cursorSchema);
+export const encodeAuditCursor = (id: number) => auditCursor.encode({ id });
+const decodeAuditCursor = (raw: string | undefined): number | undefined => auditCursor.decode(raw)?.id;
 
 function actionCondition(action: string): SQL {
   if (!action.endsWith('.*')) return eq(auditLog.action, action);

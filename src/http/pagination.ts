@@ -15,20 +15,32 @@ export const paginationQuery = {
   cursor: z.string().max(500).optional(),
 };
 
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+/**
+ * The one cursor codec: a cursor is its keyset as JSON in base64url, checked against the list's own
+ * schema when it comes back; anything else is a 400 naming the cursor.
+ */
+export function cursorCodec<T>(schema: z.ZodType<T>) {
+  return {
+    encode: (cursor: T): string => Buffer.from(JSON.stringify(cursor)).toString('base64url'),
+    decode(raw: string | undefined): T | undefined {
+      if (!raw) return undefined;
+      let json: unknown = null;
+      try {
+        json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+      } catch {
+        // reported below, like any other cursor that fails the schema
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw badRequest('cursor is not a cursor this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
+      return parsed.data;
+    },
+  };
 }
 
-const cursorSchema = z.object({ at: z.string().min(1), id: z.string().uuid() });
-
-export function decodeCursor(raw: string | undefined): Cursor | undefined {
-  if (!raw) return undefined;
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('cursor is not a cursor this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
-  }
-}
+/** The cursor of lists ordered by (time, uuid), which is most of them. */
+const timeAndId = cursorCodec<Cursor>(z.object({ at: z.string().min(1), id: z.string().uuid() }));
+export const encodeCursor = timeAndId.encode;
+export const decodeCursor = timeAndId.decode;
 
 /** Given limit+1 rows, returns the page and the cursor for the next one (null at the end). */
 export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor) {

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { AppDependencies } from '../deps';
 import { applications, decisions } from '../applications/schema';
 import { principalOf, requireRole } from '../auth/middleware';
-import { badRequest, notFound, unprocessable } from '../http/errors';
-import { paginationQuery } from '../http/pagination';
+import { notFound, unprocessable } from '../http/errors';
+import { cursorCodec, paginationQuery } from '../http/pagination';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { visibleOffice } from '../offices/scope';
 import { applicationOf, contextFor, evaluateStored } from './evaluate';
@@ -52,19 +52,7 @@ export const listQuery = z.strictObject(paginationQuery);
 
 /** Keyset cursor over (created_at, key); the timestamp keeps PostgreSQL's text form (microseconds). */
 const cursorSchema = z.object({ at: z.string().min(1).max(60), key: z.string().min(1).max(60) });
-const encode = (cursor: z.output<typeof cursorSchema>) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-function decode(raw: string | undefined) {
-  if (!raw) return undefined;
-  const parsed = cursorSchema.safeParse((() => {
-    try {
-      return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    } catch {
-      return null;
-    }
-  })());
-  if (!parsed.success) throw badRequest('cursor is not a cursor this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
-  return parsed.data;
-}
+const { encode, decode } = cursorCodec(cursorSchema);
 
 const actorOf = (req: Request) => {
   const principal = principalOf(req);
