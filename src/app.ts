@@ -11,6 +11,7 @@ import { caseworkRoutes, createAttachmentStore, isAttachmentUpload } from './cas
 import { applicationRoutes } from './applications/routes';
 import { watchlistRoutes } from './watchlists/routes';
 import { linkRoutes } from './links/routes';
+import { networkRoutes } from './networks/routes';
 import { batchRoutes } from './batches/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { rulesetRoutes } from './rulesets/routes';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/watchlists', watchlistRoutes(deps));
   api.use('/links', linkRoutes(deps));
   api.use(manifestRoutes(deps, tokens));
+  api.use('/networks', networkRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

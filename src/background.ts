@@ -6,6 +6,7 @@ import { registerWebhookJobs } from './webhooks/jobs';
 import { registerRulesetJobs } from './rulesets/jobs';
 import { registerAuditJobs } from './audit/sealer';
 import { registerManifestJobs } from './manifests';
+import { registerNetworkJobs } from './networks/alerts';
 
 /**
  * Registers every component's job handlers and schedules. Both the API process (in-process jobs)
@@ -19,4 +20,5 @@ export async function registerBackgroundJobs(deps: AppDependencies): Promise<voi
   await registerRulesetJobs(deps);
   await registerAuditJobs(deps);
   await registerManifestJobs(deps);
+  registerNetworkJobs(deps);
 }

@@ -19,6 +19,8 @@ import { identifiersFor } from '../audit/identifiers';
 import { admitSubmission, submitterRoles } from './admission';
 import { IntakeService, type Intake } from './service';
 import { linkDepartureCheckAudited } from '../manifests';
+import { outboxFor } from '../jobs/outbox';
+import { clusterAlertJobFor } from '../networks/evidence';
 
 export const listQuerySchema = z.strictObject({
   kind: z.enum(['departure', 'passport']).optional(),
@@ -64,6 +66,8 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
         String(req.id),
       );
     }
+    // A cluster grew: hand its alert job (committed with the application) to the runner now.
+    if (result.status === 201 && clusterAlertJobFor(result.body.id, result.body.decision.hits)) outboxFor(deps).kick();
     return result;
   }
 

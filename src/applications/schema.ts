@@ -72,9 +72,11 @@ export const decisions = pgTable(
     outcome: screeningOutcome('outcome').notNull(),
     score: integer('score').notNull(),
     hits: jsonb('hits').notNull(),
-    /** What prompted it: intake, batch or rescreen. */
+    /** What prompted it: intake, batch, rescreen or cluster (a later application grew its link cluster). */
     trigger: text('trigger').notNull(),
     supersedesDecisionId: uuid('supersedes_decision_id'),
+    /** Cluster decisions: the facts (links, watchlists) were resolved as of this moment, not the receipt. */
+    contextAsOf: timestamp('context_as_of', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('decisions_application_idx').on(t.applicationId, t.createdAt)],

@@ -15,6 +15,8 @@ import type { ScreeningDecision } from '../screening/screener';
 import type { AppDependencies } from '../deps';
 import type { DepartureCheck, PassportApplication } from '../screening/application-schema';
 import { routeOf } from '../screening/subject';
+import { jobOutbox } from '../jobs/schema';
+import { clusterAlertJobFor } from '../networks/evidence';
 import { applications, decisions } from './schema';
 
 export type Intake =
@@ -254,6 +256,9 @@ export async function storeScreenedApplications(
     return [toOpen];
   });
   const caseRows = caseRowsFor(flagged, sla);
+  // A `linked` rule that fired grew a cluster: its earlier members are alerted by a job recorded here,
+  // in the same statement, so it runs after commit or, if Redis is away, once it returns.
+  const alertJobs = inputs.flatMap(({ decision }, i) => clusterAlertJobFor(rows[i]!.id, decision.hits) ?? []);
   const audits = [...screenedAudits, ...caseOpenedAudits(caseRows, flagged)].map(auditRow);
   // Sibling data-modifying CTEs: one statement, so one round trip and atomic even outside a
   // transaction. Foreign keys between them hold because they are checked when the statement ends.
@@ -262,8 +267,10 @@ export async function storeScreenedApplications(
     sql`decided AS (${insertByUnnest(decisions, decisionRows)})`,
     ...(caseRows.length > 0 ? [sql`opened AS (${insertByUnnest(cases, caseRows)})`] : []),
     sql`audited AS (${insertByUnnest(auditLog, audits)})`,
+    ...(alertJobs.length > 0 ? [sql`alerting AS (${insertByUnnest(jobOutbox, alertJobs)})`] : []),
   ];
-  await runPrepared(db, caseRows.length > 0 ? 'store_screened_with_cases' : 'store_screened', sql`WITH ${sql.join(inserts, sql`, `)} SELECT 1`);
+  const statement = `store_screened${caseRows.length > 0 ? '_with_cases' : ''}${alertJobs.length > 0 ? '_alerting' : ''}`;
+  await runPrepared(db, statement, sql`WITH ${sql.join(inserts, sql`, `)} SELECT 1`);
   const caseOf = new Map(caseRows.map((row) => [row.applicationId, row.id]));
   return rows.map((row) => ({ applicationId: row.id, caseId: caseOf.get(row.id) ?? null }));
 }

@@ -50,6 +50,8 @@ export async function sweepStalledBatches(deps: AppDependencies): Promise<{ batc
 export async function registerBatchJobs(deps: AppDependencies): Promise<void> {
   deps.jobs.register<ScreenChunkJob>(SCREEN_CHUNK_JOB, async (job) => {
     const done = await screenChunk(deps, job);
+    // Rows whose `linked` rules fired recorded cluster alert jobs with the chunk: hand them over now.
+    if (done.screened) outboxFor(deps).kick();
     if (done.screened || done.rejected) deps.logger.debug({ batchId: job.batchId, chunk: job.chunk, ...done }, 'batch chunk screened');
   });
   deps.jobs.register(BATCH_SWEEP_JOB, async () => {

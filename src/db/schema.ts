@@ -12,3 +12,4 @@ export * from '../webhooks/schema';
 export * from '../watchlists/schema';
 export * from '../casework/schema';
 export * from '../manifests/schema';
+export * from '../networks/schema';

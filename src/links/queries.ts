@@ -136,7 +136,11 @@ export interface LinkLookup {
  * all in one statement; null when none of them has any of the keys. Each application's links are in
  * time order, and other travellers get opaque tokens so rules count people.
  */
-export function linkLookup(items: ReadonlyArray<{ application: ScreenedItem; requirements: readonly LinkRequirement[] }>, receivedAt: Date): LinkLookup | null {
+export function linkLookup(
+  items: ReadonlyArray<{ application: ScreenedItem; requirements: readonly LinkRequirement[] }>,
+  receivedAt: Date,
+  receivedBefore: Date = receivedAt,
+): LinkLookup | null {
   const asked = items.map(({ application, requirements }) => {
     const keys: LinkQueryInput['applications'][number]['keys'] = {};
     for (const { by, withinDays } of requirements) {
@@ -149,7 +153,7 @@ export function linkLookup(items: ReadonlyArray<{ application: ScreenedItem; req
   const queried = asked.flatMap((entry, item) => (Object.keys(entry.keys).length > 0 ? [item] : []));
   if (queried.length === 0) return null;
   return {
-    query: linkedApplicationsQuery({ receivedBefore: receivedAt, applications: queried.map((item) => asked[item]!) }),
+    query: linkedApplicationsQuery({ receivedBefore, applications: queried.map((item) => asked[item]!) }),
     read: (found) => {
       const links = asked.map(({ keys }) => {
         const own: NonNullable<ScreeningContext['links']> = {};

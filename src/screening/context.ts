@@ -44,20 +44,27 @@ export async function resolveScreeningContext(
   application: ScreenedItem,
   receivedAt: Date,
   requirements?: ScreeningRequirements,
+  factsAsOf?: Date,
 ): Promise<ScreeningContext | undefined> {
-  const [context] = await resolveScreeningContexts(db, [application], receivedAt, requirements);
+  const [context] = await resolveScreeningContexts(db, [application], receivedAt, requirements, factsAsOf);
   return context;
 }
 
 /**
  * resolveScreeningContext for several applications received at the same moment (a batch chunk), in
  * one statement rather than one per application; contexts in the order given.
+ *
+ * `factsAsOf` (default `receivedAt`) moves only the facts' moment: the watchlist entries in force then
+ * and the applications received before it. A cluster alert re-evaluates an earlier application with the
+ * facts as of the screening that grew its cluster (src/networks/alerts.ts); windows stay around the
+ * application's own dates.
  */
 export async function resolveScreeningContexts(
   db: Database,
   applications: readonly ScreenedItem[],
   receivedAt: Date,
   requirements?: ScreeningRequirements,
+  factsAsOf: Date = receivedAt,
 ): Promise<Array<ScreeningContext | undefined>> {
   const needs = applications.map((application) => requirements?.[application.kind]);
   const asked = applications.flatMap((application, i) => {
@@ -67,11 +74,12 @@ export async function resolveScreeningContexts(
   if (asked.length === 0) return applications.map(() => undefined);
   const watchlist = watchlistLookup(
     asked.map(({ application, need }) => ({ application, requirements: need.watchlist })),
-    receivedAt,
+    factsAsOf,
   );
   const links = linkLookup(
     asked.map(({ application, need }) => ({ application, requirements: need.links })),
     receivedAt,
+    factsAsOf,
   );
   let matches: MatchRow[] = [];
   let linked: LinkRow[] = [];

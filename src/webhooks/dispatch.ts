@@ -17,6 +17,7 @@ const eventTypeOf: Record<string, WebhookEventType> = {
   'case.decided': 'case.decided',
   'case.approval_granted': 'case.decided',
   'postponement.recorded': 'postponement.recorded',
+  'cluster.alerted': 'cluster.alerted',
 };
 
 /**
@@ -60,6 +61,19 @@ async function payloadOf(tx: Transaction, type: WebhookEventType, event: Capture
       deadline: row?.deadline ?? null,
       decidedBy: row?.decidedBy ?? null,
       decidedAt: row?.decidedAt ?? null,
+    });
+  }
+  if (type === 'cluster.alerted') {
+    // An earlier member of a link cluster looked at again: ids, office and result, no key values.
+    return envelope({
+      applicationId: event.target_id,
+      triggerApplicationId: after.triggerApplicationId ?? null,
+      officeCode: after.officeCode ?? null,
+      result: after.result ?? null,
+      outcome: after.outcome ?? null,
+      decisionId: after.decisionId ?? null,
+      caseId: after.caseId ?? null,
+      linkedBy: after.linkedBy ?? [],
     });
   }
   const [row] = await tx.select().from(cases).where(eq(cases.id, event.target_id!)).limit(1);

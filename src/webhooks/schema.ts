@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-export const webhookEventTypes = ['case.created', 'case.decided', 'postponement.recorded'] as const;
+export const webhookEventTypes = ['case.created', 'case.decided', 'postponement.recorded', 'cluster.alerted'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** A receiver of signed events, managed by admins. The secret signs every body sent to it. */

@@ -282,6 +282,27 @@ export class Fixtures {
     });
   }
 
+  /** Two applications of the office sharing a fresh recruiter phone (a network of two); returns the first. */
+  async sharedPhoneNetwork(officeCode: string): Promise<string> {
+    const phone = `+62812${String(randomBytes(3).readUIntBE(0, 3)).padStart(8, '0')}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) ids.push(await this.application(officeCode));
+    await this.ctx.database.pool.query('UPDATE applications SET recruiter_phone = $1 WHERE id = ANY($2::uuid[])', [phone, ids]);
+    return ids[0]!;
+  }
+
+  /** An unacknowledged cluster notification for the office: a departed member of a grown cluster. */
+  async clusterNotification(officeCode: string): Promise<string> {
+    const member = await this.application(officeCode);
+    const trigger = await this.application(officeCode);
+    const { rows } = await this.ctx.database.pool.query(
+      `INSERT INTO cluster_alerts (member_application_id, trigger_application_id, office_code, result, evidence)
+       VALUES ($1, $2, $3, 'departed', $4) RETURNING id`,
+      [member, trigger, officeCode, JSON.stringify({ triggerApplicationId: trigger, asOf: new Date().toISOString(), links: [] })],
+    );
+    return rows[0].id as string;
+  }
+
   /** A fresh user of the caller's role and office, for requests that change the caller themselves. */
   /** A case of the office with one PNG attached (by its officer); answers both ids. */
   async caseWithAttachment(officeCode: string): Promise<{ caseId: string; attachmentId: string }> {
@@ -396,6 +417,33 @@ export const endpoints: Endpoint[] = [
     path: '/api/v1/links/:applicationId',
     request: async (fx) => ({ path: `/api/v1/links/${await fx.application('TPI-CGK')}` }),
     expect: anyoneInOffice(200),
+  },
+
+  // Networks (issue 21): the drawn network, cluster notifications for supervisors, marking a known network.
+  {
+    method: 'get',
+    path: '/api/v1/networks/notifications',
+    expect: supervisorsAndAdmins(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/networks/notifications/:id/acknowledge',
+    body: 'none',
+    request: async (fx) => ({ path: `/api/v1/networks/notifications/${await fx.clusterNotification('TPI-CGK')}/acknowledge` }),
+    expect: [403, 403, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/networks/:applicationId',
+    request: async (fx) => ({ path: `/api/v1/networks/${await fx.application('TPI-CGK')}` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/networks/:applicationId/known',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/networks/${await fx.sharedPhoneNetwork('TPI-CGK')}/known`, body: { source: 'Polri referral 12/2026' } }),
+    expect: [403, 403, 403, 403, 201, 404, 201, 201, 404, 201, 401],
   },
 
   // Batches: an upload is screened as the uploader's office's kind of application.
