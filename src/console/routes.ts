@@ -54,6 +54,12 @@ export function consoleRoutes(): Router {
     res.set('Cache-Control', 'no-cache').type('application/json').send(reference);
   });
 
+  // The network drawing library (issue 21), served from node_modules: no CDN, the same CSP 'self'.
+  const cytoscapeModule = path.join(path.dirname(require.resolve('cytoscape')), 'cytoscape.esm.min.mjs');
+  router.get('/vendor/cytoscape.mjs', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('text/javascript').sendFile(cytoscapeModule);
+  });
+
   router.use(
     express.static(publicDirectory(), {
       index: 'index.html',

@@ -16,7 +16,7 @@
  * (storeScreenedApplications), so a Redis outage delays it but never loses it.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { applications, decisions } from '../applications/schema';
 import { slaSettingsOf } from '../applications/service';
 import { auditRow, recordAudit } from '../audit/service';
@@ -116,8 +116,10 @@ async function alertMember(
   else if (existingCase && decidedByPerson.has(existingCase.state)) result = 'decided';
   else if (!application) return null;
   else {
-    const context = await resolveScreeningContext(tx, application, member.submittedAt, deps.screener.requirements, asOf);
-    const decision = deps.screener.screen(application, member.submittedAt, context);
+    // One rule-set version for the context and the evaluation (a publish in between must not mix them).
+    const version = deps.screener.current();
+    const context = await resolveScreeningContext(tx, application, member.submittedAt, version.requirements, asOf);
+    const decision = version.screen(application, member.submittedAt, context);
     outcome = decision.outcome;
     const [written] = await tx
       .insert(decisions)

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
 import { notFound } from '../http/errors';
 import { parseBody, parseParams, parseQuery } from '../http/validate';

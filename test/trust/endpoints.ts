@@ -339,6 +339,7 @@ export const endpoints: Endpoint[] = [
   { method: 'get', path: '/api/docs/init.js', expect: everyone(200) },
   { method: 'get', path: '/console/', expect: everyone(200) },
   { method: 'get', path: '/console/reference.json', expect: everyone(200) },
+  { method: 'get', path: '/console/vendor/cytoscape.mjs', expect: everyone(200) },
 
   // Accounts.
   {

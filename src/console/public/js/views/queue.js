@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { countryName, formatDateTime, formatMinutes, formatNumber, t } from '../i18n.js';
 import { errorText, message, outcomeBadge, priorityText, stateBadge } from './shared.js';
+import { clusterNotificationsPanel } from './network.js';
 
 const states = ['open', 'claimed', 'pending_approval', 'decided'];
 
@@ -178,12 +179,14 @@ export async function queueView(ctx) {
   );
 
   await loadCases(false);
+  const clusterNotifications = await clusterNotificationsPanel();
   replace(
     ctx.main,
     h('h1', { id: 'page-title' }, t('queue.title')),
     h('p', { class: 'zone-note' }, t('common.zoneNote')),
     feedback,
     h('section', { class: 'panel', 'aria-label': t('queue.board') }, board(stats, officeNames)),
+    clusterNotifications,
     h(
       'section',
       { class: 'panel', 'aria-labelledby': 'cases-heading' },

@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { countryName, formatDate, formatDateTime, formatDuration, hasMessage, pick, t } from '../i18n.js';
 import { enumLabel, fieldLabel } from '../forms.js';
 import { fieldSpecs } from '../specs.js';
+import { linkedEvidenceText, watchlistEvidenceText } from './network.js';
 
 /** @typedef {import('../../../types/api').Outcome} Outcome */
 /** @typedef {import('../../../types/api').Decision} Decision */
@@ -61,6 +62,8 @@ export function errorText(error) {
 /** A stored or evidence value, readable: booleans in words, codes with names, dates in WIB. */
 export function formatValue(value, spec, path = '') {
   if (value === null || value === undefined || value === '') return '—';
+  if (path.startsWith('linked:')) return linkedEvidenceText(value);
+  if (path.startsWith('watchlist:')) return watchlistEvidenceText(value);
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
   if (Array.isArray(value)) return value.length === 0 ? '—' : value.map((item) => formatValue(item, spec, path)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);

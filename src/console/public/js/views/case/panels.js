@@ -11,6 +11,7 @@ import { whoPanel } from './panels/who.js';
 import { tripPanel } from './panels/trip.js';
 import { screeningPanel } from './panels/screening.js';
 import { linksPanel } from './panels/links.js';
+import { networkPanel } from './panels/network.js';
 import { historyPanel } from './panels/history.js';
 import { notesPanel } from './panels/notes.js';
 import { attachmentsPanel } from './panels/attachments.js';
@@ -55,6 +56,7 @@ export const casePanels = [
   tripPanel,
   screeningPanel,
   linksPanel,
+  networkPanel,
   historyPanel,
   notesPanel,
   attachmentsPanel,
