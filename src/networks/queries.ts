@@ -101,10 +101,10 @@ export async function networkOf(db: RootDatabase, applicationId: string, withinD
   });
   const edges: NetworkEdge[] = [];
   const sharedKeys: Network['sharedKeys'] = [];
-  const chain = (by: EdgeKey, valueOf: (row: (typeof rows)[number]) => string | null) => {
+  const chain = (by: EdgeKey, keyOf: (row: (typeof rows)[number]) => string | null) => {
     const groups = new Map<string, string[]>();
     for (const row of rows) {
-      const value = valueOf(row);
+      const value = keyOf(row);
       if (value !== null) groups.set(value, [...(groups.get(value) ?? []), row.id]);
     }
     for (const [value, members] of groups) {

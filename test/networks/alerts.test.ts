@@ -50,7 +50,7 @@ describe('retroactive cluster alerts', () => {
       expect(original).toMatchObject({ trigger: 'intake', outcome: 'CLEAR' });
       // Evaluated with the cluster as context: the link rule cites the other members, the 3rd included.
       const link = latest!.hits.find((h) => h.ruleId === 'context.link-cluster');
-      expect((link?.evidence['linked:recruiterPhone'] as { applicationIds: string[] }).applicationIds).toEqual(expect.arrayContaining([third.id]));
+      expect((link!.evidence['linked:recruiterPhone'] as { applicationIds: string[] }).applicationIds).toEqual(expect.arrayContaining([third.id]));
       expect(seen.caseState).toBe('open');
       expect(seen.outcome).toBe('REVIEW');
     }

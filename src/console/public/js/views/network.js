@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.js';
 import { announce, h, replace } from '../dom.js';
 import { formatDateTime, pick, t } from '../i18n.js';
 import { errorText, message, outcomeBadge } from './shared.js';
+import { linkedEvidenceText } from './evidence.js';
 
 const outcomeColours = { CLEAR: '#2e7d32', REVIEW: '#b26a00', POSTPONE_RECOMMENDED: '#c62828' };
 const edgeColours = { recruiterPhone: '#6a1b9a', sponsorPhone: '#00838f', employer: '#455a64', ticketPayer: '#ad1457', person: '#1565c0' };
@@ -27,18 +28,6 @@ function loadCytoscape() {
 }
 
 const keyText = (by) => t(`network.key.${by}`);
-
-/** One `linked:<key>` evidence value as a sentence: how many travellers, the window, the rule's minimum. */
-export function linkedEvidenceText(value) {
-  if (!value || typeof value !== 'object' || !Array.isArray(value.applicationIds)) return '—';
-  return t('network.evidence', { travellers: value.travellers, days: value.withinDays, atLeast: value.atLeast, applications: value.applicationIds.length });
-}
-
-/** A `watchlist:<list>` evidence value (the matching entries) as words. */
-export function watchlistEvidenceText(value) {
-  if (!Array.isArray(value) || value.length === 0) return '—';
-  return value.map((match) => `${match.entry} (${match.source}; ${Math.round(Number(match.similarity) * 100)}%)`).join('; ');
-}
 
 function alertList(alerts) {
   if (alerts.length === 0) return null;

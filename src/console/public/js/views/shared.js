@@ -4,7 +4,7 @@ import { h } from '../dom.js';
 import { countryName, formatDate, formatDateTime, formatDuration, hasMessage, pick, t } from '../i18n.js';
 import { enumLabel, fieldLabel } from '../forms.js';
 import { fieldSpecs } from '../specs.js';
-import { linkedEvidenceText, watchlistEvidenceText } from './network.js';
+import { linkedEvidenceText, watchlistEvidenceText } from './evidence.js';
 
 /** @typedef {import('../../../types/api').Outcome} Outcome */
 /** @typedef {import('../../../types/api').Decision} Decision */
