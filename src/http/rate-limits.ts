@@ -22,7 +22,7 @@ const tooManyFailures: RequestHandler = (req, res, next) => {
   next(
     new HttpError(
       429,
-      'TOO_MANY_FAILED_LOGINS',
+      'RATE_LIMITED',
       `Too many failed sign-in attempts; try again in ${minutes} minute(s), after ${at} WIB`,
       {
         retryAfterSeconds: seconds,

@@ -176,7 +176,7 @@ describe('sign-in and sign-out', () => {
         if (res.status === 429) refusal = res as never;
       }
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
-      expect(refusal!.body.error.code).toBe('TOO_MANY_FAILED_LOGINS');
+      expect(refusal!.body.error.code).toBe('RATE_LIMITED');
       expect(Number(refusal!.headers['retry-after'])).toBeGreaterThan(0);
       expect(refusal!.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
       expect(refusal!.body.error.details.message.id).toMatch(/Coba lagi dalam \d+ menit, setelah pukul \d{2}\.\d{2} WIB/);
