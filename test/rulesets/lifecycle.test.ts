@@ -48,7 +48,7 @@ describe('rule-set lifecycle: drafts, publish, rollback', () => {
 
   it('given a draft with problems in three files, when uploaded, then 422 lists every problem as file:line and nothing is stored', async () => {
     let files = edit(defaultFiles(), 'manifest.yaml', '  review: 40\n', '  review: forty\n');
-    files = edit(files, 'rules/destination.yaml', 'when: { field: trip.destinationCountry, eq: KH }', 'when: { field: trip.destinationCounty, eq: KH }');
+    files = edit(files, 'rules/destination.yaml', 'when: { field: derived.destinationCountry, eq: KH }', 'when: { field: derived.destinationCounty, eq: KH }');
     files = edit(files, 'rules/trip.yaml', '    weight:', '    wieght:');
     const before = (await get('/rulesets')).body.items.length;
 
@@ -59,7 +59,7 @@ describe('rule-set lifecycle: drafts, publish, rollback', () => {
     expect(texts).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^manifest\.yaml:17: thresholds\.review: /),
-        expect.stringMatching(/^rules\/destination\.yaml:13: rule destination\.cambodia: unknown field path "trip\.destinationCounty"/),
+        expect.stringMatching(/^rules\/destination\.yaml:15: rule destination\.cambodia: unknown field path "derived\.destinationCounty"/),
         expect.stringMatching(/^rules\/trip\.yaml:\d+: unknown key "wieght"/),
       ]),
     );

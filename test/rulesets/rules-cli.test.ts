@@ -30,12 +30,12 @@ describe('rules:check and rules:test', () => {
   });
 
   it('given rule files with two mistakes, when checked, then every problem is printed as file:line and exit 1', () => {
-    let files = edit(defaultFiles(), 'rules/destination.yaml', 'when: { field: trip.destinationCountry, eq: KH }', 'when: { field: trip.destinationCounty, eq: KH }');
+    let files = edit(defaultFiles(), 'rules/destination.yaml', 'when: { field: derived.destinationCountry, eq: KH }', 'when: { field: derived.destinationCounty, eq: KH }');
     files = edit(files, 'rules/trip.yaml', '    weight: ', '    weight: 2.5 # was ');
     const { code, lines } = run(files);
     expect(code).toBe(1);
     expect(lines).toEqual([
-      '<dir>/rules/destination.yaml:13: rule destination.cambodia: unknown field path "trip.destinationCounty" for departure applications',
+      '<dir>/rules/destination.yaml:15: rule destination.cambodia: unknown field path "derived.destinationCounty" for departure applications',
       expect.stringMatching(/^<dir>\/rules\/trip\.yaml:\d+: rules\.0\.weight: weight must be an integer$/),
       '<dir>: 2 problems',
     ]);
@@ -55,7 +55,7 @@ describe('rules:check and rules:test', () => {
 
   it('given a rule change that breaks a rule test, when the tests run, then the failing case is printed as file:line with why, and exit 1', () => {
     const files = { ...readRuleSetDirectory('rules/default') };
-    const changed = edit(files, 'rules/destination.yaml', 'when: { field: trip.destinationCountry, eq: KH }', 'when: { field: trip.destinationCountry, eq: LA }');
+    const changed = edit(files, 'rules/destination.yaml', 'when: { field: derived.destinationCountry, eq: KH }', 'when: { field: derived.destinationCountry, eq: LA }');
     const { code, lines } = run(changed, ['--tests']);
     expect(code).toBe(1);
     expect(lines).toContainEqual(expect.stringMatching(/^<dir>\/tests\/rules\.yaml:\d+: Cambodia fires \[destination\.cambodia\]$/));

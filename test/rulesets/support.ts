@@ -20,7 +20,7 @@ export function edit(files: Record<string, string>, path: string, from: string, 
  */
 export function stricterFiles(): Record<string, string> {
   const lowered = edit(defaultFiles(), 'manifest.yaml', '  review: 40\n', '  review: 20\n');
-  return edit(lowered, 'rules/destination.yaml', 'when: { field: trip.destinationCountry, in: [MM, LA, PH] }', 'when: { field: trip.destinationCountry, in: [MM, LA, PH, TH] }');
+  return edit(lowered, 'rules/destination.yaml', 'when: { field: derived.destinationCountry, in: [MM, LA, PH] }', 'when: { field: derived.destinationCountry, in: [MM, LA, PH, TH] }');
 }
 
 /** A milder set: nothing is postponed any more (a postpone threshold no score reaches), flagged lures become REVIEW. */
