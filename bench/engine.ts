@@ -11,7 +11,7 @@ import { createScreener, type ScreeningDecision } from '../src/screening/screene
 import { buildSubject } from '../src/screening/subject';
 import { generateSample, type Sample } from './generator';
 import { translateRuleSet, type JreScreener } from './json-rules-engine';
-import { translateRuleSetToZen, type ZenScreener } from './zen-engine';
+import { loadZen, translateRuleSetToZen, type ZenScreener } from './zen-engine';
 import { rulesDir } from './api-process';
 import { resultsDir } from './paths';
 import { withCpuProfile } from './profile';
@@ -89,10 +89,12 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
   const screener = createScreener(compiled);
   const jre = translateRuleSet(ruleSet);
   const jreTuned = translateRuleSet(ruleSet, { propertyPaths: true });
-  const zen = translateRuleSetToZen(ruleSet);
+  const zenModule = loadZen();
+  const zen = zenModule ? translateRuleSetToZen(ruleSet, zenModule) : undefined;
+  if (!zen) console.log('  GoRules Zen is not installed: `npm install --no-save @gorules/zen-engine` to compare with it');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'json-rules-engine-rules.json'), JSON.stringify(jre.rules, null, 2));
-  writeFileSync(join(resultsDir, 'zen-decisions.json'), JSON.stringify(zen.decisions, null, 2));
+  if (zen) writeFileSync(join(resultsDir, 'zen-decisions.json'), JSON.stringify(zen.decisions, null, 2));
 
   console.log(`  generating ${fmt.int(n)} applications (seed ${SEED}) through the intake schemas...`);
   const sample = generateSample(n, SEED, compiled.requirements);
@@ -105,7 +107,7 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
   for (const s of warm) screen(s);
   await timeJre(jre, warm.slice(0, 500));
   await timeJre(jreTuned, warm.slice(0, 500));
-  await timeZen(zen, warm.slice(0, 500));
+  if (zen) await timeZen(zen, warm.slice(0, 500));
 
   console.log('  timing our engine (3 passes)...');
   const oursCpuBefore = cpuSeconds();
@@ -115,13 +117,17 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
   const theirs = await withCpuProfile('engine-json-rules-engine', () => timeJre(jre, sample));
   console.log(`    ${fmt.rate(theirs.rate)}; timing json-rules-engine (property-path resolver)...`);
   const tuned = await timeJre(jreTuned, sample);
-  console.log(`    ${fmt.rate(tuned.rate)}; timing GoRules Zen (one decision per kind, one ZEN expression per rule)...`);
-  const zenRun = await timeZen(zen, sample);
-  zen.dispose();
-  console.log(`    ${fmt.rate(zenRun.rate)} (${fmt.rate(zenRun.perCpuSecond)} per CPU second)`);
-  const agreementZen = compare(ours.results, zenRun.results, sample);
+  console.log(`    ${fmt.rate(tuned.rate)}`);
+  let zenRun: Awaited<ReturnType<typeof timeZen>> | undefined;
+  if (zen) {
+    console.log('  timing GoRules Zen (one decision per kind, one ZEN expression per rule)...');
+    zenRun = await timeZen(zen, sample);
+    zen.dispose();
+    console.log(`    ${fmt.rate(zenRun.rate)} (${fmt.rate(zenRun.perCpuSecond)} per CPU second)`);
+  }
+  const agreementZen = zenRun ? compare(ours.results, zenRun.results, sample) : { agree: n, mismatches: [] };
   if (agreementZen.agree !== n) failures.push(`engines (GoRules Zen) disagree on ${n - agreementZen.agree} of ${n}: ${agreementZen.mismatches.join('; ')}`);
-  const ratioZen = oursPerCpuSecond / zenRun.perCpuSecond;
+  const ratioZen = zenRun ? oursPerCpuSecond / zenRun.perCpuSecond : undefined;
 
   const agreement = compare(ours.results, theirs.results, sample);
   const agreementTuned = compare(ours.results, tuned.results, sample);
@@ -147,8 +153,12 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
       { measure: 'json-rules-engine (tuned)', value: fmt.rate(tuned.rate), note: 'plain property pathResolver' },
       { measure: 'ratio vs default', value: fmt.ratio(ratio), goal: '>= 50x', met: ratio >= 50 },
       { measure: 'ratio vs tuned', value: fmt.ratio(ratioTuned), goal: '>= 50x', met: ratioTuned >= 50 },
-      { measure: 'GoRules Zen', value: fmt.rate(zenRun.rate), note: `${fmt.rate(zenRun.perCpuSecond)} per CPU second (native, evaluates on its own threads); ours ${fmt.rate(oursPerCpuSecond)} per CPU second` },
-      { measure: 'ratio vs Zen per core', value: fmt.ratio(ratioZen), goal: '>= 2x', met: ratioZen >= 2, note: 'applications per CPU second, ours / Zen' },
+      ...(zenRun && ratioZen !== undefined
+        ? [
+            { measure: 'GoRules Zen', value: fmt.rate(zenRun.rate), note: `${fmt.rate(zenRun.perCpuSecond)} per CPU second (native, evaluates on its own threads); ours ${fmt.rate(oursPerCpuSecond)} per CPU second` },
+            { measure: 'ratio vs Zen per core', value: fmt.ratio(ratioZen), goal: '>= 2x', met: ratioZen >= 2, note: 'applications per CPU second, ours / Zen' },
+          ]
+        : [{ measure: 'GoRules Zen', value: 'not installed', note: 'npm install --no-save @gorules/zen-engine' }]),
       {
         measure: 'same hits',
         value: `${fmt.int(Math.min(agreement.agree, agreementTuned.agree, agreementZen.agree))} / ${fmt.int(n)}`,
@@ -168,8 +178,8 @@ export async function runEngineBench(options: BenchOptions): Promise<SectionResu
       jsonRulesEngineTunedPerSecond: tuned.rate,
       ratio,
       ratioTuned,
-      zenPerSecond: zenRun.rate,
-      zenPerCpuSecond: zenRun.perCpuSecond,
+      zenPerSecond: zenRun?.rate,
+      zenPerCpuSecond: zenRun?.perCpuSecond,
       oursPerCpuSecond,
       ratioZen,
       agreementZen: agreementZen.agree,

@@ -12,8 +12,11 @@
  *                  ZEN regex with the same word boundaries as our keyword matcher
  *   linked      -> travellers per link key with their nearest daysApart (ZEN has no distinct count)
  * daysBetween uses ZEN's own dates: d(to[0:9]).diff(d(from[0:9]), 'day') on the calendar dates.
+ *
+ * Zen is not a dependency of the project: its package lists native builds for every platform as
+ * optional dependencies, and a registry that lacks some of them makes `npm ci` fail. The bench loads it
+ * when installed (`npm install --no-save @gorules/zen-engine`) and says so when it is not.
  */
-import { ZenEngine, type ZenDecision } from '@gorules/zen-engine';
 import type { ScreeningKind } from '../src/screening/application-schema';
 import { effectiveMinSimilarity } from '../src/screening/engine/requirements';
 import type { Condition, FieldCondition, RuleSet, Scalar } from '../src/screening/engine/rule-set';
@@ -114,6 +117,23 @@ class ZenTranslator {
   }
 }
 
+interface ZenDecision {
+  evaluate(context: unknown): Promise<{ result: Record<string, unknown> }>;
+}
+interface ZenEngineModule {
+  ZenEngine: new () => { createDecision(content: Buffer): ZenDecision; dispose(): void };
+}
+
+/** @gorules/zen-engine when it is installed, else undefined. */
+export function loadZen(): ZenEngineModule | undefined {
+  try {
+    // biome-ignore lint/style/noCommonJs: an optional package, loaded only if present
+    return require('@gorules/zen-engine') as ZenEngineModule;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ZenScreener {
   /** The decision graphs per kind (printable as JSON, loadable in the GoRules editor). */
   decisions: Partial<Record<ScreeningKind, unknown>>;
@@ -153,7 +173,7 @@ const valueAt = (root: Record<string, unknown>, field: string): unknown =>
     .split('.')
     .reduce<unknown>((current, key) => (current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), root);
 
-export function translateRuleSetToZen(ruleSet: RuleSet): ZenScreener {
+export function translateRuleSetToZen(ruleSet: RuleSet, zenModule: ZenEngineModule): ZenScreener {
   const translator = new ZenTranslator(ruleSet);
   const perKind = new Map<ScreeningKind, { id: string; weight: number; key: string; value: string }[]>();
   ruleSet.rules.forEach((rule, i) => {
@@ -163,7 +183,7 @@ export function translateRuleSetToZen(ruleSet: RuleSet): ZenScreener {
       perKind.get(kind)!.push({ id: rule.id, weight: rule.weight, key: `h${i}`, value });
     }
   });
-  const engine = new ZenEngine();
+  const engine = new zenModule.ZenEngine();
   const decisions: Partial<Record<ScreeningKind, unknown>> = {};
   const compiled = new Map<ScreeningKind, { decision: ZenDecision; rules: { id: string; weight: number; key: string }[] }>();
   for (const [kind, rules] of perKind) {
