@@ -38,6 +38,8 @@ export const applications = pgTable(
     ruleSetVersion: text('rule_set_version').notNull(),
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash'),
+    /** Who the application is about: 'nik:…', else 'passport:…', else 'name:<name key>:YYYYMMDD' (src/persons). */
+    personKey: text('person_key').generatedAlwaysAs(sql`saring_person_key("nik", "passport_number", "full_name", "date_of_birth")`),
   },
   (t) => [
     index('applications_office_submitted_idx').on(t.officeCode, t.submittedAt.desc(), t.id.desc()),
@@ -54,6 +56,9 @@ export const applications = pgTable(
     index('applications_ticket_payer_link_idx')
       .on(sql`saring_ticket_payer_key(${t.payload})`, sql`coalesce(${t.departureAt}, ${t.submittedAt})`)
       .where(sql`saring_ticket_payer_key(${t.payload}) is not null`),
+    // Person history (src/persons): a person's applications in time order, and the name + date of birth match.
+    index('applications_person_key_idx').on(t.personKey, t.submittedAt),
+    index('applications_name_dob_idx').on(sql`saring_name_key(${t.fullName})`, t.dateOfBirth, t.submittedAt),
     uniqueIndex('applications_idempotency_unique')
       .on(t.submittedBy, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),

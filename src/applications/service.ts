@@ -102,7 +102,7 @@ export class IntakeService {
     // application under rules whose context was never fetched.
     const version = this.deps.screener.current();
     const port = this.deps.screeningContext ?? databaseScreeningContext;
-    const [context] = await port.resolve(this.db, [request.intake], request.receivedAt, version.requirements);
+    const [context] = await port.resolve(this.db, [request.intake], request.receivedAt, version.requirements, request.actor.officeCode);
     const decision = version.screen(request.intake, request.receivedAt, context);
     try {
       const stored = await this.store(request, decision);

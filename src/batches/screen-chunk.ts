@@ -55,7 +55,7 @@ export async function screenChunk(deps: AppDependencies, job: ScreenChunkJob): P
   const version = deps.screener.current();
   // Every row's watchlist matches and links in one statement: one round trip for the chunk.
   const port = deps.screeningContext ?? databaseScreeningContext;
-  const contexts = await port.resolve(db, valid.map((row) => row.intake), receivedAt, version.requirements);
+  const contexts = await port.resolve(db, valid.map((row) => row.intake), receivedAt, version.requirements, actor.officeCode);
   const screened: Screened[] = valid.map(({ rowNumber, intake }, i) => ({ rowNumber, intake, decision: version.screen(intake, receivedAt, contexts[i]) }));
 
   return db.transaction(async (tx) => {

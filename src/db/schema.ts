@@ -13,3 +13,4 @@ export * from '../watchlists/schema';
 export * from '../casework/schema';
 export * from '../manifests/schema';
 export * from '../networks/schema';
+export * from '../persons/schema';

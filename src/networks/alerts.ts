@@ -118,7 +118,7 @@ async function alertMember(
   else {
     // One rule-set version for the context and the evaluation (a publish in between must not mix them).
     const version = deps.screener.current();
-    const context = await resolveScreeningContext(tx, application, member.submittedAt, version.requirements, asOf);
+    const context = await resolveScreeningContext(tx, application, member.submittedAt, version.requirements, member.officeCode, asOf);
     const decision = version.screen(application, member.submittedAt, context);
     outcome = decision.outcome;
     const [written] = await tx

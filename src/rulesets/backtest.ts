@@ -114,6 +114,7 @@ export async function computeBacktest(
         kind: applications.kind,
         payload: applications.payload,
         submittedAt: applications.submittedAt,
+        officeCode: applications.officeCode,
         outcome: applications.outcome,
         at: sql<string>`${applications.submittedAt}::text`,
       })

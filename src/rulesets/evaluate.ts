@@ -19,6 +19,8 @@ export interface StoredApplication {
   kind: ApplicationKind;
   payload: unknown;
   submittedAt: Date;
+  /** Where it was received: the `history` condition's "other office" is relative to it. */
+  officeCode: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export function applicationOf(row: StoredApplication): Application | null {
 
 /** The facts outside the application that `compiled` reads, resolved as intake resolves them. */
 export function contextFor(db: Database, compiled: CompiledRuleSet, application: Application, row: StoredApplication): Promise<ScreeningContext | undefined> {
-  return resolveScreeningContext(db, application, row.submittedAt, compiled.requirements);
+  return resolveScreeningContext(db, application, row.submittedAt, compiled.requirements, row.officeCode);
 }
 
 /** Whether two versions read the same outside facts (then one resolution serves both). */

@@ -56,7 +56,7 @@ export async function rescreenApplication(
 ): Promise<RescreenResult> {
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ id: applications.id, kind: applications.kind, payload: applications.payload, submittedAt: applications.submittedAt })
+      .select({ id: applications.id, kind: applications.kind, payload: applications.payload, submittedAt: applications.submittedAt, officeCode: applications.officeCode })
       .from(applications)
       .where(eq(applications.id, applicationId))
       .for('update');

@@ -228,7 +228,7 @@ export function rulesetRoutes(deps: AppDependencies): Router {
     const query = parseQuery(replayQuery, req);
     const office = await visibleOffice(db, principalOf(req));
     const [row] = await db
-      .select({ id: applications.id, kind: applications.kind, payload: applications.payload, submittedAt: applications.submittedAt })
+      .select({ id: applications.id, kind: applications.kind, payload: applications.payload, submittedAt: applications.submittedAt, officeCode: applications.officeCode })
       .from(applications)
       .where(and(eq(applications.id, id), office ? eq(applications.officeCode, office) : undefined));
     if (!row) throw notFound('Application');

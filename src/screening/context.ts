@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { runPrepared } from '../db/prepared';
 import { linkLookup, type LinkRow } from '../links/queries';
+import { historyLookup, type HistoryRow } from '../persons/history';
 import { watchlistLookup, type MatchRow } from '../watchlists/matching';
 import type { ScreenedItem } from './application-schema';
 import type { ScreeningRequirements } from './engine/requirements';
@@ -17,59 +18,74 @@ export interface ScreeningContextPort {
     applications: readonly ScreenedItem[],
     receivedAt: Date,
     requirements: ScreeningRequirements | undefined,
+    /** The office screening them: the `history` condition's "another office" is relative to it. */
+    officeCode?: string,
   ): Promise<Array<ScreeningContext | undefined>>;
 }
 
-/** The database-backed port: watchlist matches and links in one statement (resolveScreeningContexts). */
+/** The database-backed port: watchlist matches, links and person history in one statement (resolveScreeningContexts). */
 export const databaseScreeningContext: ScreeningContextPort = {
-  resolve: (db, applications, receivedAt, requirements) => resolveScreeningContexts(db, applications, receivedAt, requirements),
+  resolve: (db, applications, receivedAt, requirements, officeCode) => resolveScreeningContexts(db, applications, receivedAt, requirements, officeCode),
 };
 
 /**
  * Resolves the facts rules may read from outside the application (watchlist matches, links to
- * other applications) before the pure engine evaluates it. Every screening path (single requests,
- * batches, re-screens, replays) calls this, so they all see the same facts.
+ * other applications, the person's earlier records) before the pure engine evaluates it. Every
+ * screening path (single requests, batches, re-screens, replays) calls this, so they all see the
+ * same facts.
  *
  * It queries exactly what the rule set asks for (`screener.requirements`: which watchlist
- * comparisons, which link keys and windows), relative to the application's own dates, never the
- * clock: watchlist entries in force at `receivedAt`, and applications received before it whose
- * departure (or, for passport applications, receipt) lies within the window around this one's.
- * Screening the same stored application again with its original receipt time sees the same facts,
- * unless an entry was revoked or an application arrived in between.
+ * comparisons, which link keys and windows, which person keys), relative to the application's own
+ * dates, never the clock: watchlist entries in force at `receivedAt`, applications received before
+ * it whose departure (or, for passport applications, receipt) lies within the window around this
+ * one's, and the person's applications, decisions and postponements made before it. Screening the
+ * same stored application again with its original receipt time sees the same facts, unless an entry
+ * was revoked or an application arrived in between.
  *
- * Without requirements (a screener that does not expose them) there is nothing to resolve.
+ * `officeCode` is the office the application is screened for (the `history` condition's
+ * `atOtherOffice`). Without requirements (a screener that does not expose them) there is nothing to
+ * resolve.
  */
 export async function resolveScreeningContext(
   db: Database,
   application: ScreenedItem,
   receivedAt: Date,
   requirements?: ScreeningRequirements,
+  officeCode = '',
   factsAsOf?: Date,
 ): Promise<ScreeningContext | undefined> {
-  const [context] = await resolveScreeningContexts(db, [application], receivedAt, requirements, factsAsOf);
+  const [context] = await resolveScreeningContexts(db, [application], receivedAt, requirements, officeCode, factsAsOf);
   return context;
 }
 
+/** One part of the context statement: a query whose rows come back as one JSON array column. */
+interface Part {
+  name: 'watchlist' | 'links' | 'history';
+  query: SQL;
+}
+
 /**
- * resolveScreeningContext for several applications received at the same moment (a batch chunk), in
- * one statement rather than one per application; contexts in the order given.
+ * resolveScreeningContext for several applications received at the same moment at one office (a
+ * batch chunk), in one statement rather than one per application; contexts in the order given.
  *
  * `factsAsOf` (default `receivedAt`) moves only the facts' moment: the watchlist entries in force then
  * and the applications received before it. A cluster alert re-evaluates an earlier application with the
  * facts as of the screening that grew its cluster (src/networks/alerts.ts); windows stay around the
- * application's own dates.
+ * application's own dates. The person's history stays as of the receipt (`receivedAt`): its query does
+ * not exclude the application itself, which a later moment would count as its own earlier record.
  */
 export async function resolveScreeningContexts(
   db: Database,
   applications: readonly ScreenedItem[],
   receivedAt: Date,
   requirements?: ScreeningRequirements,
+  officeCode = '',
   factsAsOf: Date = receivedAt,
 ): Promise<Array<ScreeningContext | undefined>> {
   const needs = applications.map((application) => requirements?.[application.kind]);
   const asked = applications.flatMap((application, i) => {
     const need = needs[i];
-    return need && (need.watchlist.length > 0 || need.links.length > 0) ? [{ application, need, item: i }] : [];
+    return need && (need.watchlist.length > 0 || need.links.length > 0 || need.history.length > 0) ? [{ application, need, item: i }] : [];
   });
   if (asked.length === 0) return applications.map(() => undefined);
   const watchlist = watchlistLookup(
@@ -81,28 +97,34 @@ export async function resolveScreeningContexts(
     receivedAt,
     factsAsOf,
   );
-  let matches: MatchRow[] = [];
-  let linked: LinkRow[] = [];
-  if (watchlist && links) {
-    // Both in one statement: one round trip for the lot.
-    const [row] = await runPrepared<{ watchlist: MatchRow[]; links: LinkRow[] }>(
-      db,
-      'saring_screening_context',
-      sql`select coalesce((select json_agg(w) from (${watchlist.query}) w), '[]'::json) as watchlist,
-        coalesce((select json_agg(l) from (${links.query}) l), '[]'::json) as links`,
-    );
-    matches = row?.watchlist ?? [];
-    linked = row?.links ?? [];
-  } else if (watchlist) {
-    matches = await runPrepared<MatchRow>(db, 'saring_watchlist_match', watchlist.query);
-  } else if (links) {
-    linked = await runPrepared<LinkRow>(db, 'saring_linked_applications', links.query);
-  }
-  const watchlistOf = watchlist?.read(matches);
-  const linksOf = links?.read(linked);
+  const history = historyLookup(
+    asked.map(({ application, need }) => ({ application, matches: need.history })),
+    receivedAt,
+    officeCode,
+  );
+  const parts: Part[] = [];
+  if (watchlist) parts.push({ name: 'watchlist', query: watchlist.query });
+  if (links) parts.push({ name: 'links', query: links.query });
+  if (history) parts.push({ name: 'history', query: history.query });
+  // All parts in one statement: one round trip for the lot. Its text depends only on which parts
+  // there are, so each combination is its own prepared statement.
+  const columns = parts.map(({ name, query }) => sql`coalesce((select json_agg(x) from (${query}) x), '[]'::json) as ${sql.identifier(name)}`);
+  const [row] =
+    parts.length === 0
+      ? [undefined]
+      : await runPrepared<{ watchlist?: MatchRow[]; links?: LinkRow[]; history?: HistoryRow[] }>(
+          db,
+          `saring_screening_context_${parts.map((p) => p.name).join('_')}`,
+          sql`select ${sql.join(columns, sql`, `)}`,
+        );
+  const watchlistOf = watchlist?.read(row?.watchlist ?? []);
+  const linksOf = links?.read(row?.links ?? []);
+  const historyOf = history?.read(row?.history ?? []);
   const contexts: Array<ScreeningContext | undefined> = applications.map(() => undefined);
-  asked.forEach(({ item }, position) => {
-    contexts[item] = { watchlist: watchlistOf?.[position] ?? [], links: linksOf?.[position] ?? {} };
+  asked.forEach(({ item, need }, position) => {
+    const context: ScreeningContext = { watchlist: watchlistOf?.[position] ?? [], links: linksOf?.[position] ?? {} };
+    if (need.history.length > 0) context.history = historyOf?.[position] ?? [];
+    contexts[item] = context;
   });
   return contexts;
 }

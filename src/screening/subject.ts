@@ -131,12 +131,58 @@ const linkedApplicationSchema = z.strictObject({
   traveller: z.string().min(1),
 });
 
+/** What the `history` condition looks at: earlier records of the same person. */
+export const historyRecordKinds = ['application', 'postponement', 'referral', 'clearance'] as const;
+export type HistoryRecordKind = (typeof historyRecordKinds)[number];
+/** How an earlier application is tied to this one's person: same NIK, same passport number, or same normalised name and date of birth. */
+export const personMatches = ['nik', 'passport', 'nameDob'] as const;
+export type PersonMatch = (typeof personMatches)[number];
+
+/** One earlier record of the same person, as resolved before evaluation (as of the receipt time). */
+const historyRecordSchema = z.strictObject({
+  of: z.enum(historyRecordKinds),
+  /** The earlier application (for a postponement, referral or clearance: the application it decided). */
+  applicationId: z.string().min(1),
+  /** The earlier application's kind. */
+  kind: z.enum(['departure', 'passport']),
+  /** Where it happened (the office of the application, or of the postponement). */
+  officeCode: z.string().min(1),
+  /** Whether that is another office than the one screening this application. */
+  atOtherOffice: z.boolean(),
+  /** When: the application's receipt, or the decision's date-time (ISO). */
+  at: z.string().min(1),
+  /** Whole days from `at` to this application's receipt. */
+  daysAgo: z.number().min(0),
+  /** The screening outcome (applications) or the officer's action (postponement, referral, clearance). */
+  outcome: z.string(),
+  reasonCode: z.string().nullable(),
+  /** Which keys tie it to this person (at least one). */
+  matchedBy: z.array(z.enum(personMatches)).min(1),
+  /** False when the earlier application carries another NIK (found by passport or name + date of birth). */
+  sameNik: z.boolean(),
+});
+
+/** One subject-of-interest entry whose bar was in force at the receipt time. */
+const subjectOfInterestHitSchema = z.strictObject({
+  entryId: z.string().min(1),
+  matchedBy: z.enum(personMatches),
+  reason: z.string(),
+  source: z.string(),
+  barFrom: z.string(),
+  barUntil: z.string(),
+  officeCode: z.string().nullable(),
+});
+
 /**
- * Facts resolved outside the engine (watchlist matches, linked applications), read by the `watchlist`
- * and `linked` conditions. Everything is optional; absent means nothing matched.
+ * Facts resolved outside the engine (watchlist matches, linked applications, the person's history
+ * and subject-of-interest entries), read by the `watchlist`, `linked`, `history` and
+ * `subjectOfInterest` conditions. Everything is optional; absent means nothing matched.
  */
 export const screeningContextSchema = z.strictObject({
   watchlist: z.array(watchlistMatchSchema).optional(),
+  /** The person's earlier records, newest first. */
+  history: z.array(historyRecordSchema).optional(),
+  subjectsOfInterest: z.array(subjectOfInterestHitSchema).optional(),
   links: z
     .strictObject(Object.fromEntries(linkKeys.map((key) => [key, z.array(linkedApplicationSchema).optional()])) as Record<LinkKey, z.ZodOptional<z.ZodArray<typeof linkedApplicationSchema>>>)
     .optional(),
@@ -144,6 +190,8 @@ export const screeningContextSchema = z.strictObject({
 export type WatchlistMatch = z.output<typeof watchlistMatchSchema>;
 export type LinkedApplication = z.output<typeof linkedApplicationSchema>;
 export type ScreeningContext = z.output<typeof screeningContextSchema>;
+export type HistoryRecord = z.output<typeof historyRecordSchema>;
+export type SubjectOfInterestHit = z.output<typeof subjectOfInterestHitSchema>;
 
 export type ScreeningSubject =
   | { kind: 'departure'; data: DepartureCheck; derived: DerivedDeparture }

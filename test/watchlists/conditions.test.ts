@@ -81,6 +81,8 @@ describe('watchlist and linked conditions: requirements', () => {
     expect(requirements.departure).toEqual({
       watchlist: [{ list: 'employer', field: 'employment.employerName', mode: 'name', minSimilarity: 0.7 }],
       links: [{ by: 'recruiterPhone', withinDays: 30 }],
+      history: [],
+      subjectsOfInterest: [],
     });
     expect(requirements.passport).toEqual({
       watchlist: [
@@ -88,6 +90,8 @@ describe('watchlist and linked conditions: requirements', () => {
         { list: 'employer', field: 'employment.employerName', mode: 'name', minSimilarity: 0.9 },
       ],
       links: [{ by: 'recruiterPhone', withinDays: 30 }],
+      history: [],
+      subjectsOfInterest: [],
     });
   });
 

@@ -19,7 +19,7 @@ function departure(employment: Record<string, unknown>, extra: Record<string, un
   n++;
   return {
     ...body,
-    traveller: { ...body.traveller, nik: `33010101010${String(n).padStart(5, '0')}`, passportNumber: `B${String(2000000 + n)}` },
+    traveller: { ...body.traveller, fullName: `Budi Santoso ${n}`, nik: `33010101010${String(n).padStart(5, '0')}`, passportNumber: `B${String(2000000 + n)}` },
     employment: { hasJobOffer: false, ...employment },
     ...extra,
   };

@@ -5,7 +5,7 @@
  * Operators declare theirs (`requirements` in ./operators); the registry collects them.
  */
 import type { ScreeningKind } from '../application-schema';
-import type { LinkKey, WatchlistKind } from '../subject';
+import type { LinkKey, PersonMatch, WatchlistKind } from '../subject';
 
 /**
  * Default `minSimilarity` of a fuzzy watchlist comparison: pg_trgm similarity of the normalised names
@@ -62,6 +62,10 @@ export interface LinkRequirement {
 export interface ContextRequirements {
   watchlist: WatchlistRequirement[];
   links: LinkRequirement[];
+  /** The keys `history` conditions find the person's earlier records by; empty when none asks. */
+  history: PersonMatch[];
+  /** The keys `subjectOfInterest` conditions match entries by; empty when none asks. */
+  subjectsOfInterest: PersonMatch[];
 }
 
 /** Per application kind: what to resolve before screening an application of that kind. */

@@ -1,7 +1,7 @@
 /** The in-memory rule set: what the loader produces (from YAML) and compileRuleSet() consumes. */
 import { createHash } from 'node:crypto';
-import type { ScreeningKind } from '../application-schema';
-import type { LinkKey, WatchlistKind } from '../subject';
+import type { ApplicationKind, ScreeningKind } from '../application-schema';
+import type { HistoryRecordKind, LinkKey, PersonMatch, WatchlistKind } from '../subject';
 import type { Translated } from './types';
 
 export type ListType = 'countries' | 'keywords' | 'values';
@@ -46,7 +46,26 @@ export type Condition =
   /** An application field matches an active entry of a watchlist (resolved into the context before evaluation). */
   | { watchlist: { list: WatchlistKind; field: string; minSimilarity?: number } }
   /** At least `atLeast` other travellers' applications share the key within `withinDays` (resolved into the context). */
-  | { linked: { by: LinkKey; withinDays: number; atLeast: number } };
+  | { linked: { by: LinkKey; withinDays: number; atLeast: number } }
+  /** The same person's earlier records (resolved into the context as of the receipt time). */
+  | { history: HistoryCondition }
+  /** The person is on the subject-of-interest list with a bar in force at the receipt time (resolved into the context). */
+  | { subjectOfInterest: { match?: PersonMatch[] } };
+
+/**
+ * At least `atLeast` (default 1) earlier records of the same person: of one kind (`of`), at most
+ * `withinDays` before this application's receipt, found by one key (`match`); optionally only at
+ * another office, only of one application kind, or only under another NIK.
+ */
+export interface HistoryCondition {
+  of: HistoryRecordKind;
+  withinDays: number;
+  match: PersonMatch;
+  atOtherOffice?: boolean;
+  kind?: ApplicationKind;
+  differentNik?: boolean;
+  atLeast?: number;
+}
 
 export interface Rule {
   id: string;

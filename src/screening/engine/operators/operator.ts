@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { LinkRequirement, WatchlistRequirement } from '../requirements';
 import type { RuleSet } from '../rule-set';
+import type { PersonMatch } from '../../subject';
 import type { Analysis, CheckEnv, Node, Path } from './kit';
 
 /** The check environment plus recursion into nested conditions (for combinators). */
@@ -23,6 +24,10 @@ export interface CompileEnv {
 export interface RequirementSink {
   watchlist(requirement: Omit<WatchlistRequirement, 'mode'>): void;
   link(requirement: LinkRequirement): void;
+  /** The person's earlier records, found by this key. */
+  history(match: PersonMatch): void;
+  /** Subject-of-interest entries, matched by these keys. */
+  subjectOfInterest(matches: readonly PersonMatch[]): void;
   /** Walks a nested condition (for combinators). */
   condition(raw: unknown): void;
 }

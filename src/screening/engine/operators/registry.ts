@@ -6,7 +6,7 @@
  * `defaultOperators.with(myOperator)` passed to loadRuleSet/compileRuleSet.
  */
 import { isProtectedField } from '../../field-paths';
-import type { LinkKey } from '../../subject';
+import { personMatches, type LinkKey, type PersonMatch } from '../../subject';
 import { watchlistMatchMode, type ContextRequirements, type LinkRequirement, type ScreeningRequirements, type WatchlistRequirement } from '../requirements';
 import { z } from 'zod';
 import type { Condition, Rule, RuleSet } from '../rule-set';
@@ -17,10 +17,12 @@ import { containsAnyOperator } from './contains-any';
 import { daysBetweenOperator } from './days-between';
 import { fieldOperator } from './field';
 import { isRecord, type Analysis, type CheckEnv, type Node, type Path } from './kit';
+import { historyOperator } from './history';
 import { linkedOperator } from './linked';
 import { matchesOperator } from './matches';
 import { notOperator } from './not';
 import type { CompileEnv, ConditionOperator, OperatorCheckEnv, RequirementSink } from './operator';
+import { subjectOfInterestOperator } from './subject-of-interest';
 import { watchlistOperator } from './watchlist';
 
 // Bodies are validated before they reach an operator, so the registry holds operators of any body.
@@ -152,9 +154,9 @@ export class OperatorRegistry {
   /** What valid rules read from the context (deduplicated), per application kind. */
   requirements(rules: readonly Rule[]): ScreeningRequirements {
     const byKind = {
-      departure: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
-      passport: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
-      manifest: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>() },
+      departure: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>(), history: new Set<PersonMatch>(), subjectsOfInterest: new Set<PersonMatch>() },
+      passport: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>(), history: new Set<PersonMatch>(), subjectsOfInterest: new Set<PersonMatch>() },
+      manifest: { watchlist: new Map<string, WatchlistRequirement>(), links: new Map<LinkKey, LinkRequirement>(), history: new Set<PersonMatch>(), subjectsOfInterest: new Set<PersonMatch>() },
     };
     for (const rule of rules) {
       for (const kind of new Set(rule.appliesTo)) {
@@ -171,6 +173,8 @@ export class OperatorRegistry {
             if (!existing) target.links.set(by, { by, withinDays });
             else existing.withinDays = Math.max(existing.withinDays, withinDays);
           },
+          history: (match) => target.history.add(match),
+          subjectOfInterest: (matches) => matches.forEach((m) => target.subjectsOfInterest.add(m)),
           condition: (child) => {
             const found = isRecord(child) ? this.operatorOf(child) : null;
             found?.operator.requirements?.(found.body, sink);
@@ -182,6 +186,8 @@ export class OperatorRegistry {
     const sorted = (k: keyof typeof byKind): ContextRequirements => ({
       watchlist: [...byKind[k].watchlist.values()].sort((a, b) => (a.list + a.field < b.list + b.field ? -1 : 1)),
       links: [...byKind[k].links.values()].sort((a, b) => (a.by < b.by ? -1 : 1)),
+      history: personMatches.filter((m) => byKind[k].history.has(m)),
+      subjectsOfInterest: personMatches.filter((m) => byKind[k].subjectsOfInterest.has(m)),
     });
     return { departure: sorted('departure'), passport: sorted('passport'), manifest: sorted('manifest') };
   }
@@ -207,6 +213,8 @@ export const builtInOperators: readonly AnyOperator[] = [
   anyInOperator,
   watchlistOperator,
   linkedOperator,
+  historyOperator,
+  subjectOfInterestOperator,
 ];
 
 /** The registry every rule set uses unless given another. */
