@@ -12,6 +12,7 @@ import { applicationRoutes } from './applications/routes';
 import { watchlistRoutes } from './watchlists/routes';
 import { linkRoutes } from './links/routes';
 import { networkRoutes } from './networks/routes';
+import { personRoutes } from './persons/routes';
 import { batchRoutes } from './batches/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { rulesetRoutes } from './rulesets/routes';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/links', linkRoutes(deps));
   api.use(manifestRoutes(deps, tokens));
   api.use('/networks', networkRoutes(deps));
+  api.use(personRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -10,6 +10,7 @@ import { rulesetApi } from '../rulesets/openapi';
 import { watchlistApi } from '../watchlists/openapi';
 import { linkApi } from '../links/openapi';
 import { networkApi } from '../networks/openapi';
+import { personApi } from '../persons/openapi';
 import { batchApi } from '../batches/openapi';
 import { webhookApi } from '../webhooks/openapi';
 import { caseworkApi } from '../casework/openapi';
@@ -17,7 +18,7 @@ import { manifestApi } from '../manifests';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi, ...networkApi, ...batchApi, ...webhookApi, ...manifestApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi, ...networkApi, ...personApi, ...batchApi, ...webhookApi, ...manifestApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

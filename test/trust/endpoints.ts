@@ -419,6 +419,22 @@ export const endpoints: Endpoint[] = [
     request: async (fx) => ({ path: `/api/v1/links/${await fx.application('TPI-CGK')}` }),
     expect: anyoneInOffice(200),
   },
+  {
+    method: 'get',
+    path: '/api/v1/persons/:id',
+    request: async (fx) => {
+      const applicationId = await fx.application('TPI-CGK');
+      const [person] = (await fx.ctx.database.pool.query('SELECT p.id FROM persons p JOIN applications a ON a.person_key = p.key WHERE a.id = $1', [applicationId])).rows;
+      return { path: `/api/v1/persons/${person.id}` };
+    },
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/applications/:id/person',
+    request: async (fx) => ({ path: `/api/v1/applications/${await fx.application('TPI-CGK')}/person` }),
+    expect: anyoneInOffice(200),
+  },
 
   // Networks (issue 21): the drawn network, cluster notifications for supervisors, marking a known network.
   {
