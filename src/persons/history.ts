@@ -19,6 +19,14 @@ import type { HistoryRecord, PersonMatch } from '../screening/subject';
 export const HISTORY_QUERY_LIMIT = 50;
 const DAY_MS = 86_400_000;
 
+/** In how many positions two NIKs differ (a NIK missing on either side counts as all 16). */
+export function differingDigits(a: string | null, b: string | null): number {
+  if (a === null || b === null || a.length !== b.length) return 16;
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) count++;
+  return count;
+}
+
 /** The identity fields a person key and the history lookups are read from. */
 export interface PersonIdentity {
   nik: string | null;
@@ -54,7 +62,7 @@ export function personHistoryQuery(input: HistoryQueryInput): SQL {
   const asOf = sql`${input.asOf.toISOString()}::timestamptz`;
   const limit = sql.raw(String(HISTORY_QUERY_LIMIT));
   return sql`select a.app, m.id, m.kind::text as kind, m.office_code, (extract(epoch from m.submitted_at) * 1000)::float8 as at_ms, m.outcome::text as outcome,
-      m.nik = a.nik as same_nik, h.by_nik, h.by_passport, h.by_name,
+      m.nik as other_nik, h.by_nik, h.by_passport, h.by_name,
       c.action::text as case_action, c.reason_code as case_reason, c.office_code as case_office,
       (extract(epoch from coalesce(c.approved_at, c.decided_at)) * 1000)::float8 as case_ms,
       p.id as postponement_id, p.office_code as postponement_office, p.reason_code::text as postponement_reason,
@@ -89,7 +97,7 @@ export interface HistoryRow extends Record<string, unknown> {
   office_code: string;
   at_ms: number;
   outcome: string;
-  same_nik: boolean | null;
+  other_nik: string;
   by_nik: boolean;
   by_passport: boolean;
   by_name: boolean;
@@ -120,8 +128,9 @@ export function historyLookup(
   officeCode: string,
 ): HistoryLookup | null {
   if (items.length === 0 || items.every(({ matches }) => matches.length === 0)) return null;
-  const people = items.map(({ application, matches }) => {
-    const identity = identityOf(application);
+  const identities = items.map(({ application }) => identityOf(application));
+  const people = items.map(({ matches }, i) => {
+    const identity = identities[i]!;
     const byName = matches.includes('nameDob');
     return {
       nik: matches.includes('nik') || byName ? identity.nik : null,
@@ -142,7 +151,8 @@ export function historyLookup(
         if (row.by_nik) matchedBy.push('nik');
         if (row.by_passport) matchedBy.push('passport');
         if (row.by_name) matchedBy.push('nameDob');
-        const base = { applicationId: row.id, kind: row.kind, matchedBy, sameNik: row.same_nik === true };
+        const digits = differingDigits(identities[row.app]!.nik, row.other_nik);
+        const base = { applicationId: row.id, kind: row.kind, matchedBy, sameNik: digits === 0, nikDigitsDifferent: digits };
         const office = (code: string) => ({ officeCode: code, atOtherOffice: code !== officeCode });
         const add = (record: HistoryRecord, key: string) => {
           if (keys.has(key)) return;

@@ -160,6 +160,8 @@ const historyRecordSchema = z.strictObject({
   matchedBy: z.array(z.enum(personMatches)).min(1),
   /** False when the earlier application carries another NIK (found by passport or name + date of birth). */
   sameNik: z.boolean(),
+  /** In how many of the 16 positions the two NIKs differ (0 for the same NIK). */
+  nikDigitsDifferent: z.int().min(0).max(16),
 });
 
 /** One subject-of-interest entry whose bar was in force at the receipt time. */

@@ -148,9 +148,14 @@ describe('person history across offices', () => {
     expect(hit?.evidence['history:application:nameDob']).toEqual({
       withinDays: 730,
       differentNik: true,
-      records: [expect.objectContaining({ of: 'application', applicationId: first.id, officeCode: 'TPI-CGK', sameNik: false })],
+      nikDiffersInAtMost: 2,
+      records: [expect.objectContaining({ of: 'application', applicationId: first.id, officeCode: 'TPI-CGK', sameNik: false, nikDigitsDifferent: 1 })],
     });
     expect(second.decision.outcome).toBe('REVIEW');
+
+    // Another person of the same name and birthday, from another district: not a second identity.
+    const stranger = await submit('/departure-checks', { ...body, traveller: { ...body.traveller, nik: `3578${traveller.nik.slice(4)}` } }, batam);
+    expect(hitOf(stranger, 'person.history.second-identity')).toBeUndefined();
   });
 
   it('given a decision that saw the person history, when the person applies again later and it is replayed, then the replay equals the stored decision', async () => {
