@@ -83,7 +83,7 @@ describe('the rule grammar is a registry: an operator is one module', () => {
     const loaded = loadRuleSet({ 'manifest.yaml': manifest, 'rules/toy.yaml': rule('      longerThan: { field: employment.jobDescription, chars: 40 }') });
     expect(loaded.ok ? [] : loaded.problems.map(formatProblem)).toEqual([expect.stringMatching(/^rules\/toy\.yaml:9: rule toy\.long-description: unknown condition "longerThan" \(expected all, any, not, field/)]);
     expect(defaultOperators.operators().map((o) => o.key)).not.toContain('longerThan');
-    expect(operators.describe()).toMatch(/, linked, longerThan$/);
+    expect(operators.describe()).toMatch(/, linked, history, subjectOfInterest, longerThan$/);
   });
 
   it('given an operator key that is already taken, when registered, then it is refused', () => {
