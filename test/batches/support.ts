@@ -4,6 +4,9 @@ import { api, bearer, query, type TestContext } from '../support/harness';
 type Payload = Record<string, unknown>;
 
 const digits = (n: number, width: number) => String(n).padStart(width, '0');
+/** A distinct name word per number (one syllable per digit): names with digits would fold ("22" to "2") in the name key. */
+const syllables = ['ka', 'li', 'mo', 'nu', 'pe', 'ra', 'si', 'tu', 'wa', 'ye'];
+const nameWord = (n: number) => [...String(n)].map((d) => syllables[Number(d)]).join('');
 
 /**
  * The departure templates a generated row cycles through, in order: a plausible manifest, mostly
@@ -29,7 +32,7 @@ export const departureTemplates = [
  */
 export function departureRow(i: number): Payload {
   const row = departureTemplates[(i - 1) % departureTemplates.length]!() as Payload & { traveller: Payload; employment?: Payload };
-  row.traveller = { ...row.traveller, fullName: `${String(row.traveller.fullName)} ${i}`, nik: `3201${digits(i, 12)}`, passportNumber: `C${digits(i, 7)}` };
+  row.traveller = { ...row.traveller, fullName: `${String(row.traveller.fullName)} ${nameWord(i)}`, nik: `3201${digits(i, 12)}`, passportNumber: `C${digits(i, 7)}` };
   if (row.employment) {
     const employment: Payload = { ...row.employment, employerName: `${String(row.employment.employerName)} ${i}` };
     if (employment.recruiterPhone) employment.recruiterPhone = `+85512${digits(i % 1_000_000, 6)}`;
@@ -41,7 +44,7 @@ export function departureRow(i: number): Payload {
 
 export function passportRow(i: number): Payload {
   const row = passportForWorkInCambodia() as Payload & { applicant: Payload };
-  row.applicant = { ...row.applicant, fullName: `${String(row.applicant.fullName)} ${i}`, nik: `3215${digits(i, 12)}` };
+  row.applicant = { ...row.applicant, fullName: `${String(row.applicant.fullName)} ${nameWord(i)}`, nik: `3215${digits(i, 12)}` };
   return row;
 }
 
