@@ -12,7 +12,7 @@
  * applications_name_dob_idx (saring_name_key(full_name), date_of_birth, submitted_at).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Application } from '../screening/application-schema';
+import type { ScreenedItem } from '../screening/application-schema';
 import type { HistoryRecord, PersonMatch } from '../screening/subject';
 
 /** The most earlier applications one key returns per application screened (newest first). */
@@ -35,7 +35,11 @@ export interface PersonIdentity {
   dateOfBirth: string;
 }
 
-export function identityOf(application: Application): PersonIdentity {
+export function identityOf(application: ScreenedItem): PersonIdentity {
+  if (application.kind === 'manifest') {
+    const { passenger } = application.data;
+    return { nik: null, passportNumber: passenger.documentNumber ?? null, fullName: passenger.fullName, dateOfBirth: passenger.dateOfBirth ?? '' };
+  }
   if (application.kind === 'departure') {
     const { nik, passportNumber, fullName, dateOfBirth } = application.data.traveller;
     return { nik, passportNumber, fullName, dateOfBirth };
@@ -123,7 +127,7 @@ export interface HistoryLookup {
  * screening them (the `atOtherOffice` comparison).
  */
 export function historyLookup(
-  items: ReadonlyArray<{ application: Application; matches: readonly PersonMatch[] }>,
+  items: ReadonlyArray<{ application: ScreenedItem; matches: readonly PersonMatch[] }>,
   asOf: Date,
   officeCode: string,
 ): HistoryLookup | null {
@@ -136,7 +140,7 @@ export function historyLookup(
       nik: matches.includes('nik') || byName ? identity.nik : null,
       passportNumber: matches.includes('passport') ? identity.passportNumber : null,
       fullName: byName ? identity.fullName : null,
-      dateOfBirth: byName ? identity.dateOfBirth : null,
+      dateOfBirth: byName && identity.dateOfBirth !== '' ? identity.dateOfBirth : null,
     };
   });
   return {
