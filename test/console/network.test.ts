@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
 import { eventually } from '../webhooks/support';
-import { applicationOf, daysFromNow, depart, tourist } from '../networks/support';
+import { applicationOf, daysFromNow, depart, tourist, touristName } from '../networks/support';
 import { closeServer, launchChromium, listen, officeScreen, screenshot } from './browser';
 
 jest.setTimeout(120_000);
@@ -110,7 +110,7 @@ describe('the network on the case page', () => {
       await page.mouse.click(at.x, at.y);
       await page.waitForURL(`**/console/#/cases/${cases[1]}`);
       await page.locator('#network-canvas canvas').first().waitFor();
-      expect(await page.locator('h1').first().textContent()).toContain('Network Traveller 602');
+      expect(await page.locator('h1').first().textContent()).toContain(touristName(602));
 
       // Nothing left this service (the library included), and nothing failed in the page (CSP included).
       expect(requests.filter((url) => !url.startsWith(origin))).toEqual([]);

@@ -2,6 +2,11 @@ import { japanHoliday } from '../applications/payloads';
 import { api, bearer, type TestContext } from '../support/harness';
 
 const DAY_MS = 86_400_000;
+/** A distinct name word per number (one syllable per digit): names with digits would fold ("11" to "1") in the person name key. */
+const syllables = ['ka', 'li', 'mo', 'nu', 'pe', 'ra', 'si', 'tu', 'wa', 'ye'];
+const nameWord = (n: number) => [...String(n)].map((d) => syllables[Number(d)]).join('');
+/** The full name tourist(n) travels under. */
+export const touristName = (n: number) => `Network Traveller ${nameWord(n)}`;
 
 /** An ISO departure `days` from now (negative: already left), at a whole minute. */
 export const daysFromNow = (days: number) => new Date(Math.floor((Date.now() + days * DAY_MS) / 60_000) * 60_000).toISOString();
@@ -16,7 +21,7 @@ export function tourist(n: number, departureAt: string, recruiterPhone: string, 
   const returnDate = new Date(new Date(departureAt).getTime() + 10 * DAY_MS).toISOString().slice(0, 10);
   return {
     ...body,
-    traveller: { ...body.traveller, fullName: `Network Traveller ${n}`, nik: `35010101019${String(n).padStart(5, '0')}`, passportNumber: `E${String(2000000 + n)}` },
+    traveller: { ...body.traveller, fullName: touristName(n), nik: `35010101019${String(n).padStart(5, '0')}`, passportNumber: `E${String(2000000 + n)}` },
     trip: { ...body.trip, departureAt, destinationCountry: 'KH', destinationCity: 'Siem Reap', returnDate },
     employment: { hasJobOffer: false, recruiterPhone, ...extra.employment },
   };
