@@ -11,8 +11,11 @@ export const offices = pgTable('offices', {
   name: text('name').notNull(),
   kind: officeKind('kind').notNull(),
   timezone: text('timezone').notNull().default('Asia/Jakarta'),
-  /** When true, a postponement decided in this office waits for a supervisor's approval. */
-  requiresPostponementApproval: boolean('requires_postponement_approval').notNull().default(false),
+  /**
+   * When true (the default since migration 0040), a postponement decided in this office waits for a
+   * second person's approval. An admin may turn it off per office (PATCH /offices/:code, audited).
+   */
+  requiresPostponementApproval: boolean('requires_postponement_approval').notNull().default(true),
   /** Review SLA for passport cases in this office; null falls back to PASSPORT_SLA_HOURS. */
   passportSlaHours: integer('passport_sla_hours'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -32,6 +32,8 @@ const postponementView = z
     deadline: z.string().nullable(),
     decidedBy: z.string(),
     decidedAt: z.string(),
+    approvedBy: z.string().nullable().meta({ description: 'The second person who approved it (four eyes); null where none did' }),
+    approvedAt: z.string().nullable(),
     followUps: z.array(followUpView),
   })
   .meta({ id: 'Postponement' });
@@ -52,6 +54,7 @@ const statsView = z
           reason: z.string().optional(),
           reasonLabel: bilingual.nullable().optional(),
           kind: z.string().optional(),
+          approver: z.string().optional().meta({ description: "Approving user's id; empty where no second person approved" }),
           count: z.number().int(),
         })
         .loose(),
@@ -60,7 +63,7 @@ const statsView = z
   .meta({ id: 'PostponementStats' });
 
 const tag = 'Postponement log';
-const filters = 'Filters: kind, office, destination, reason, from, to; a date-only from/to is an Asia/Jakarta calendar day (both inclusive).';
+const filters = 'Filters: kind, office, destination, reason, from, to, approvedBy, approved; a date-only from/to is an Asia/Jakarta calendar day (both inclusive).';
 
 export const postponementApi: ApiRoute[] = [
   {
@@ -68,7 +71,7 @@ export const postponementApi: ApiRoute[] = [
     path: '/api/v1/postponements/stats',
     operationId: 'getPostponementStats',
     tag,
-    summary: `Postponement counts grouped by any of month (Asia/Jakarta), office, destination, reason, kind, with the total. ${filters}`,
+    summary: `Postponement counts grouped by any of month (Asia/Jakarta), office, destination, reason, kind, approver, with the total. ${filters}`,
     query: statsQueryFields,
     success: { status: 200, description: 'Groups and total, read in one snapshot so they add up', schema: statsView },
     errors: [404],

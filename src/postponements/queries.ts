@@ -1,4 +1,4 @@
-import { and, asc, count, eq, getTableColumns, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database, RootDatabase } from '../db/client';
 import { applications } from '../applications/schema';
 import { users } from '../auth/schema';
@@ -20,6 +20,10 @@ export interface PostponementFilter {
   from?: Date | undefined;
   /** Exclusive upper bound on decided_at. */
   to?: Date | undefined;
+  /** Only postponements approved by this user (four eyes). */
+  approvedBy?: string | undefined;
+  /** true: only those a second person approved; false: only those that took effect without one. */
+  approved?: boolean | undefined;
 }
 
 export function filterConditions(filter: PostponementFilter): SQL | undefined {
@@ -30,6 +34,8 @@ export function filterConditions(filter: PostponementFilter): SQL | undefined {
     filter.reason ? eq(postponements.reasonCode, filter.reason) : undefined,
     filter.from ? gte(postponements.decidedAt, filter.from) : undefined,
     filter.to ? lt(postponements.decidedAt, filter.to) : undefined,
+    filter.approvedBy ? eq(postponements.approvedBy, filter.approvedBy) : undefined,
+    filter.approved === undefined ? undefined : filter.approved ? isNotNull(postponements.approvedBy) : isNull(postponements.approvedBy),
   );
 }
 
@@ -73,6 +79,8 @@ export const postponementView = (row: PostponementRow, followUps: FollowUpRow[])
   deadline: row.deadline,
   decidedBy: row.decidedBy,
   decidedAt: row.decidedAt.toISOString(),
+  approvedBy: row.approvedBy,
+  approvedAt: row.approvedAt?.toISOString() ?? null,
   followUps: followUps.map(followUpView),
 });
 
@@ -126,7 +134,7 @@ export async function findPostponement(db: Database, id: string, office: string 
   return row ?? null;
 }
 
-export const statsDimensions = ['month', 'office', 'destination', 'via', 'reason', 'kind'] as const;
+export const statsDimensions = ['month', 'office', 'destination', 'via', 'reason', 'kind', 'approver'] as const;
 export type StatsDimension = (typeof statsDimensions)[number];
 
 /** Each dimension's SQL. Months are Jakarta calendar months, whatever office the record is from. */
@@ -138,6 +146,8 @@ const dimensionSql: Record<StatsDimension, SQL> = {
   via: sql`translate(${postponements.viaCountries}::text, '[]" ', '')`,
   reason: sql`${postponements.reasonCode}::text`,
   kind: sql`${postponements.kind}::text`,
+  /** The approving user's id, or the empty string where no second person approved. */
+  approver: sql`coalesce(${postponements.approvedBy}, '')`,
 };
 
 export type StatsGroup = Partial<Record<StatsDimension, string>> & {
@@ -218,6 +228,9 @@ async function exportBatch(db: Database, filter: PostponementFilter, after: { at
       deadline: page.deadline,
       decidedBy: page.decidedBy,
       decidedByName: users.displayName,
+      approvedBy: page.approvedBy,
+      approvedByName: sql<string | null>`(SELECT u.display_name FROM ${users} u WHERE u.id::text = ${page.approvedBy})`,
+      approvedAt: page.approvedAt,
       applicationId: page.applicationId,
       caseId: page.caseId,
       applicantName: applications.fullName,

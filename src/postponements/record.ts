@@ -16,6 +16,9 @@ export interface NewPostponement {
   deadline: string | null;
   decidedBy: string;
   decidedAt?: Date;
+  /** The second person whose approval made it final (four eyes), and when. */
+  approvedBy?: string | null;
+  approvedAt?: Date | null;
 }
 
 /** Default time an applicant gets to complete documents after a postponement. */
@@ -38,7 +41,7 @@ export async function recordPostponement(
     action: 'postponement.recorded',
     targetType: 'postponement',
     targetId: row.id,
-    after: { kind: row.kind, reasonCode: row.reasonCode, caseId: row.caseId, applicationId: row.applicationId },
+    after: { kind: row.kind, reasonCode: row.reasonCode, caseId: row.caseId, applicationId: row.applicationId, approvedBy: row.approvedBy },
     requestId,
   });
   return row;

@@ -31,6 +31,12 @@ const filterFields = {
   reason: z.enum(postponementReasonCodes).optional(),
   from: dateBound.optional(),
   to: dateBound.optional(),
+  approvedBy: z.string().trim().min(1).max(64).optional().meta({ description: 'Only postponements approved by this user id (four eyes)' }),
+  approved: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .meta({ description: 'true: approved by a second person; false: took effect without one' }),
 };
 
 const isDateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);

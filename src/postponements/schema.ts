@@ -40,11 +40,15 @@ export const postponements = pgTable(
     deadline: date('deadline'),
     decidedBy: text('decided_by').notNull(),
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The second person who approved it (four eyes); null where it took effect without one. */
+    approvedBy: text('approved_by'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
   },
   (t) => [
     index('postponements_decided_idx').on(t.decidedAt.desc(), t.id.desc()),
     index('postponements_office_decided_idx').on(t.officeCode, t.decidedAt.desc()),
     index('postponements_application_idx').on(t.applicationId),
+    index('postponements_approved_by_idx').on(t.approvedBy, t.decidedAt.desc()).where(sql`${t.approvedBy} IS NOT NULL`),
   ],
 );
 

@@ -120,6 +120,8 @@ async function logPostponement(tx: Transaction, decided: CaseRow, ctx: ClaimCont
       // The officer who decided owns the postponement; it takes effect when it becomes final.
       decidedBy: decided.decidedBy!,
       decidedAt: ctx.now,
+      approvedBy: decided.approvedBy,
+      approvedAt: decided.approvedAt,
     },
     ctx.actor,
     ctx.requestId,

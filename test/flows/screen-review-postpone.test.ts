@@ -3,7 +3,8 @@ import { api, bearer, createTestContext, type TestContext } from '../support/har
 
 /**
  * The first slice end to end, through the public API only: an officer screens a traveller, an officer
- * works the case from the queue and postpones the departure, and the postponement is counted.
+ * works the case from the queue and postpones the departure, a second person approves it (four eyes,
+ * every office's default), and the postponement is counted with its approver.
  */
 describe('screen, review and postpone, end to end', () => {
   let ctx: TestContext;
@@ -17,10 +18,12 @@ describe('screen, review and postpone, end to end', () => {
     post: (path: string, body: object = {}) => api(ctx).post(`/api/v1${path}`).set(bearer(token)).send(body),
   });
 
-  it('given the textbook lure at Soekarno-Hatta, when an officer postpones it from the queue, then the log and its statistics count one deferred departure', async () => {
+  it('given the textbook lure at Soekarno-Hatta, when an officer postpones it from the queue and a supervisor approves, then the log and its statistics count one deferred departure', async () => {
     const screening = as(await ctx.tokenFor('officer', 'TPI-CGK'));
     const reviewer = as(await ctx.tokenFor('officer', 'TPI-CGK'));
     const supervisor = as(await ctx.tokenFor('supervisor', 'HQ'));
+    const approverUser = await ctx.userFor('supervisor', 'TPI-CGK');
+    const approver = as(approverUser.token);
     const before = (await supervisor.get('/postponements/stats?groupBy=office')).body.total as number;
 
     const screened = await screening.post('/departure-checks', cambodiaLure());
@@ -37,12 +40,17 @@ describe('screen, review and postpone, end to end', () => {
       note: 'Tidak memiliki visa kerja dan ID PMI. Silakan melengkapi dokumen penempatan.',
     });
     expect(decided.status).toBe(200);
-    expect(decided.body.state).toBe('decided');
+    expect(decided.body.state).toBe('pending_approval');
+    expect((await supervisor.get('/postponements?office=TPI-CGK')).body.items).toEqual([]);
+
+    const approved = await approver.post(`/cases/${screened.body.caseId}/approval`, { approve: true });
+    expect(approved.status).toBe(200);
+    expect(approved.body.state).toBe('decided');
 
     const log = await supervisor.get('/postponements?office=TPI-CGK');
     expect(log.status).toBe(200);
     expect(log.body.items).toEqual([
-      expect.objectContaining({ kind: 'departure', applicationId: screened.body.id, caseId: screened.body.caseId, reasonCode: 'nonprocedural_migrant_worker', destinationCountry: 'KH' }),
+      expect.objectContaining({ kind: 'departure', applicationId: screened.body.id, caseId: screened.body.caseId, reasonCode: 'nonprocedural_migrant_worker', destinationCountry: 'KH', approvedBy: approverUser.id }),
     ]);
 
     const stats = await supervisor.get('/postponements/stats?groupBy=office');
@@ -50,9 +58,10 @@ describe('screen, review and postpone, end to end', () => {
     expect(stats.body.groups).toEqual(expect.arrayContaining([expect.objectContaining({ office: 'TPI-CGK', count: 1 })]));
   });
 
-  it('given an urgent first passport for work in Cambodia, when the passport office postpones issuance, then it is counted as a postponed passport issuance', async () => {
+  it('given an urgent first passport for work in Cambodia, when the passport office postpones issuance and its supervisor approves, then it is counted as a postponed passport issuance', async () => {
     const officer = as(await ctx.tokenFor('passport_officer', 'KANIM-KARAWANG'));
     const supervisor = as(await ctx.tokenFor('supervisor', 'HQ'));
+    const officeSupervisor = as(await ctx.tokenFor('supervisor', 'KANIM-KARAWANG'));
 
     const screened = await officer.post('/passport-applications', passportForWorkInCambodia());
     expect(screened.status).toBe(201);
@@ -65,6 +74,8 @@ describe('screen, review and postpone, end to end', () => {
       note: 'Tujuan wisata tidak sesuai dengan tawaran kerja. Silakan datang kembali dengan dokumen pendukung.',
     });
     expect(decided.status).toBe(200);
+    expect(decided.body.state).toBe('pending_approval');
+    expect((await officeSupervisor.post(`/cases/${screened.body.caseId}/approval`, { approve: true })).status).toBe(200);
 
     const stats = await supervisor.get('/postponements/stats?groupBy=reason&kind=passport_issuance');
     expect(stats.body.total).toBe(1);

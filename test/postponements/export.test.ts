@@ -24,6 +24,9 @@ describe('postponement log: CSV export', () => {
     national = await ctx.userFor('supervisor', 'HQ');
     otherOfficer = await ctx.userFor('officer', 'TPI-KNO');
     await query(ctx, 'UPDATE users SET display_name = $1 WHERE id = $2', [trickyOfficer, officer.id]);
+    // Four eyes is every office's default (migration 0040); these tests are about the export, not approval,
+    // so the office has it switched off, as an admin may.
+    await query(ctx, "UPDATE offices SET requires_postponement_approval = false WHERE code IN ('TPI-CGK', 'TPI-KNO', 'KANIM-JAKSEL')");
   });
   afterAll(() => ctx.close());
   beforeEach(() => emptyLog(ctx));
@@ -67,6 +70,10 @@ describe('postponement log: CSV export', () => {
       source: 'manual',
       decided_by: officer.id,
       decided_by_name: trickyOfficer,
+      approved_by: '',
+      approved_by_name: '',
+      approved_at_utc: '',
+      approved_at_wib: '',
       application_id: applicationId,
       case_id: '',
       applicant_name: trickyApplicant,

@@ -16,6 +16,9 @@ describe('postponement log: recording, reading and follow-ups', () => {
     otherOfficer = await ctx.userFor('officer', 'TPI-KNO');
     nationalSupervisor = await ctx.userFor('supervisor', 'HQ');
     officeSupervisor = await ctx.userFor('supervisor', 'TPI-KNO');
+    // Four eyes is every office's default (migration 0040); these tests are about recording and reading the log, not approval,
+    // so the office has it switched off, as an admin may.
+    await query(ctx, "UPDATE offices SET requires_postponement_approval = false WHERE code IN ('TPI-CGK', 'KANIM-JAKSEL')");
   });
   afterAll(() => ctx.close());
   beforeEach(async () => {

@@ -13,6 +13,9 @@ describe('review queue: decisions', () => {
     ctx = await createTestContext();
     officer = await ctx.userFor('officer', 'TPI-CGK');
     otherOfficer = await ctx.userFor('officer', 'TPI-CGK');
+    // Four eyes is every office's default (migration 0040); these tests are about a claimant's decision, not approval,
+    // so the office has it switched off, as an admin may.
+    await query(ctx, "UPDATE offices SET requires_postponement_approval = false WHERE code IN ('TPI-CGK', 'KANIM-JAKSEL', 'KANIM-KARAWANG')");
   });
   afterAll(() => ctx.close());
   beforeEach(() => emptyQueue(ctx));
