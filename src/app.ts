@@ -5,7 +5,7 @@ import type { AppDependencies } from './deps';
 import { authenticate } from './auth/middleware';
 import { accountRoutes, authRoutes } from './auth/routes';
 import { officeRoutes } from './offices/routes';
-import { postponementRoutes } from './postponements/routes';
+import { noticeVerificationRoutes, postponementRoutes } from './postponements/routes';
 import { reviewRoutes } from './review/routes';
 import { caseworkRoutes, createAttachmentStore, isAttachmentUpload } from './casework';
 import { applicationRoutes } from './applications/routes';
@@ -87,6 +87,7 @@ export function createApp(deps: AppDependencies): Express {
   const api = Router();
   api.use('/auth/login', ...loginRateLimits(config.LOGIN_RATE_LIMIT, undefined, deps.rateLimitCounters));
   api.use('/auth', authRoutes(db, tokens));
+  api.use('/notices', noticeVerificationRoutes(deps));
   api.use(authenticate(tokens, db, config.JWT_ISSUER));
   api.use(carrierFeedScope);
   api.use(apiRateLimit(config.API_RATE_LIMIT_PER_MINUTE, deps.rateLimitCounters));

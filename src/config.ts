@@ -61,6 +61,8 @@ const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Failed login attempts allowed per username per 15 minutes (four times that per address); successful logins do not count. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Public notice verification checks (GET /api/v1/notices/:code) allowed per client address per minute. */
+  NOTICE_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   /** API calls allowed per signed-in user per minute. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   /** Background jobs (BullMQ): jobs one process runs at once; how long a job's lock lasts and how often stalled jobs (of a killed worker) are looked for. */

@@ -75,3 +75,18 @@ export function apiRateLimit(perMinute: number, counters: RateLimitCounters = in
     keyGenerator: (req) => (req.principal ? `user:${req.principal.userId}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
   });
 }
+
+/**
+ * The public notice check, per client address: enough for a person checking a notice or two, far
+ * too few to walk a 60-bit code space.
+ */
+export function noticeVerificationRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: tooMany,
+    keyGenerator: (req) => `notice:${ipKeyGenerator(req.ip ?? '')}`,
+  });
+}

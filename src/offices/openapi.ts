@@ -9,6 +9,7 @@ const officeSchema = z
     kind: z.enum(['checkpoint', 'passport_office', 'headquarters']),
     requiresPostponementApproval: z.boolean(),
     passportSlaHours: z.number().int().nullable(),
+    noticeContact: z.string().nullable().meta({ description: "Printed on the applicant's notice" }),
   })
   .loose()
   .meta({ id: 'Office' });
@@ -27,7 +28,7 @@ export const officeApi: ApiRoute[] = [
     path: '/api/v1/offices/:code',
     operationId: 'updateOfficeSettings',
     tag: 'Offices',
-    summary: "Change an office's review settings (four-eyes postponements, passport SLA)",
+    summary: "Change an office's review settings (four-eyes postponements, passport SLA, the notice's contact line)",
     roles: ['admin'],
     params: officeParams,
     body: officeSettingsSchema,

@@ -12,6 +12,7 @@ export const officeSettingsSchema = z
   .strictObject({
     requiresPostponementApproval: z.boolean().optional(),
     passportSlaHours: z.number().int().min(1).max(720).nullable().optional(),
+    noticeContact: z.string().trim().min(1).max(300).nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'send at least one setting');
 
@@ -36,7 +37,7 @@ export function officeRoutes(db: RootDatabase): Router {
         action: 'office.settings_changed',
         targetType: 'office',
         targetId: code,
-        before: { requiresPostponementApproval: before.requiresPostponementApproval, passportSlaHours: before.passportSlaHours },
+        before: { requiresPostponementApproval: before.requiresPostponementApproval, passportSlaHours: before.passportSlaHours, noticeContact: before.noticeContact },
         after: settings,
         requestId: String(req.id),
       });

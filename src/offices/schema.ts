@@ -18,6 +18,8 @@ export const offices = pgTable('offices', {
   requiresPostponementApproval: boolean('requires_postponement_approval').notNull().default(true),
   /** Review SLA for passport cases in this office; null falls back to PASSPORT_SLA_HOURS. */
   passportSlaHours: integer('passport_sla_hours'),
+  /** The contact line printed on the applicant's notice (address, telephone, e-mail). */
+  noticeContact: text('notice_contact'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../openapi/registry';
-import { deciders, exportQueryFields, followUpSchema, idParams, listQueryFields, newPostponementSchema, statsQueryFields } from './routes';
+import { deciders, exportQueryFields, followUpSchema, idParams, listQueryFields, newPostponementSchema, noticeCodeParams, noticeQuery, reReviewSchema, statsQueryFields } from './routes';
 import { followUpOutcome, postponementKind } from './schema';
 
 const bilingual = z.object({ id: z.string(), en: z.string() });
@@ -44,6 +44,9 @@ const statsView = z
     groupBy: z.array(z.string()),
     total: z.number().int(),
     syntheticTotal: z.number().int().meta({ description: 'How many of the total are synthetic demo rows (npm run seed:demo)' }),
+    outcomes: z
+      .object({ lifted: z.number().int(), upheld: z.number().int(), reReviewOpen: z.number().int(), deadlineLapsed: z.number().int() })
+      .meta({ description: 'Lifted or upheld on re-review, under re-review now, and deadline passed with no follow-up and no re-review' }),
     groups: z.array(
       z
         .object({
@@ -135,5 +138,62 @@ export const postponementApi: ApiRoute[] = [
     example: { outcome: 'returned_home', note: 'Kembali ke Karawang bersama keluarga.' },
     success: { status: 201, description: 'The follow-up', schema: followUpView },
     errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/postponements/:id/notice.pdf',
+    operationId: 'getPostponementNotice',
+    tag,
+    summary:
+      "The applicant's notice as a PDF (Bahasa Indonesia; English with lang=en): office, date, name and masked document number, the reason in plain words, what the person can do, the deadline, how to ask for a re-review, the office's contact and a verification code",
+    params: idParams,
+    query: noticeQuery,
+    success: { status: 200, description: 'A one- or two-page A4 PDF', contentType: 'application/pdf' },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/postponements/:id/re-reviews',
+    operationId: 'openPostponementReReview',
+    tag,
+    summary:
+      "Open a re-review (the applicant returned with documents, or objects): a case in the office's queue linked to the postponement; deciding it clear lifts the postponement, postpone upholds it, appended as a follow-up",
+    roles: deciders,
+    params: idParams,
+    body: reReviewSchema,
+    example: { ground: 'documents_completed', note: 'Kembali dengan ID PMI dan perjanjian kerja.' },
+    success: {
+      status: 201,
+      description: 'The re-review case',
+      schema: z.object({ caseId: z.uuid(), postponementId: z.uuid(), officeCode: z.string(), state: z.string(), slaDueAt: z.string() }),
+    },
+    errors: [404, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/notices/:code',
+    operationId: 'verifyNotice',
+    tag,
+    summary:
+      'Check that a printed notice is genuine by its verification code: where and when it was issued and whether the postponement is in force, under re-review, lifted or upheld. No personal data; no token needed; rate-limited per address',
+    roles: 'public',
+    params: noticeCodeParams,
+    success: {
+      status: 200,
+      description: 'The notice is genuine',
+      schema: z
+        .object({
+          genuine: z.literal(true),
+          code: z.string().meta({ example: '7K3M-Q9TD-2HXA' }),
+          issuedAt: z.string(),
+          office: z.object({ code: z.string(), name: z.string() }),
+          kind: z.enum(postponementKind.enumValues),
+          deadline: z.string().nullable(),
+          status: z.enum(['in_force', 're_review_open', 'lifted', 'upheld']),
+          statusLabel: bilingual,
+        })
+        .meta({ id: 'NoticeVerification' }),
+    },
+    errors: [404, 429],
   },
 ];

@@ -10,4 +10,6 @@ export const followUpOutcomeLabels: Record<FollowUpOutcome, { id: string; en: st
   referred: { id: 'Dirujuk ke instansi lain', en: 'Referred to another agency' },
   application_withdrawn: { id: 'Permohonan ditarik', en: 'Application withdrawn' },
   other: { id: 'Lainnya (lihat catatan)', en: 'Other (see note)' },
+  lifted: { id: 'Penundaan dicabut setelah peninjauan ulang', en: 'Postponement lifted on re-review' },
+  upheld: { id: 'Penundaan dipertahankan setelah peninjauan ulang', en: 'Postponement upheld on re-review' },
 };

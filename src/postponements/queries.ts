@@ -5,6 +5,7 @@ import { users } from '../auth/schema';
 import { decodeCursor, pageOf } from '../http/pagination';
 import { offices } from '../offices/schema';
 import { DEMO_SUBMITTED_BY } from './demo-data';
+import { cases } from '../review/schema';
 import { followUpOutcomeLabels } from './outcomes';
 import { reasonLabel, type ReasonCodeValue } from './reasons';
 import { postponementFollowUps, postponements, type PostponementRow } from './schema';
@@ -179,14 +180,31 @@ export async function postponementStats(db: RootDatabase, filter: PostponementFi
       .from(postponements)
       .innerJoin(applications, eq(applications.id, postponements.applicationId))
       .where(and(where, eq(applications.submittedBy, DEMO_SUBMITTED_BY)));
-    return { total: totalRow?.total ?? 0, synthetic: syntheticRow?.total ?? 0, groups: groups as Array<Record<string, string | number>> };
+    const [outcomes] = await tx
+      .select({
+        lifted: sql<number>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${postponementFollowUps} f WHERE f.postponement_id = p_outer.id AND f.outcome = 'lifted'))::int`,
+        upheld: sql<number>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${postponementFollowUps} f WHERE f.postponement_id = p_outer.id AND f.outcome = 'upheld')
+          AND NOT EXISTS (SELECT 1 FROM ${postponementFollowUps} f WHERE f.postponement_id = p_outer.id AND f.outcome = 'lifted'))::int`,
+        reReviewOpen: sql<number>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${cases} c WHERE c.postponement_id = p_outer.id AND c.state <> 'decided'))::int`,
+        deadlineLapsed: sql<number>`count(*) FILTER (WHERE p_outer.deadline < (now() AT TIME ZONE ${sql.raw(`'${STATS_TIME_ZONE}'`)})::date
+          AND NOT EXISTS (SELECT 1 FROM ${postponementFollowUps} f WHERE f.postponement_id = p_outer.id)
+          AND NOT EXISTS (SELECT 1 FROM ${cases} c WHERE c.postponement_id = p_outer.id))::int`,
+      })
+      .from(sql`${postponements} p_outer`)
+      .where(sql`p_outer.id IN (SELECT ${postponements.id} FROM ${postponements} WHERE ${where ?? sql`true`})`);
+    return { total: totalRow?.total ?? 0, synthetic: syntheticRow?.total ?? 0, groups: groups as Array<Record<string, string | number>>, outcomes: outcomes! };
   };
-  const { total, synthetic, groups } = await db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  const { total, synthetic, groups, outcomes } = await db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
   return {
     timeZone: STATS_TIME_ZONE,
     groupBy: [...groupBy],
     total,
     syntheticTotal: synthetic,
+    /**
+     * Where the matching postponements stand: lifted or upheld on re-review, under re-review now, and
+     * deadline lapsed (the deadline passed with no follow-up and no re-review).
+     */
+    outcomes,
     groups: groups.map((group): StatsGroup => {
       const out: StatsGroup = { count: Number(group.count) };
       for (const dim of groupBy) out[dim] = String(group[dim]);

@@ -12,6 +12,9 @@ import { postponementReasonCodes, reasonAllows, reasonCodes, type ReasonCodeValu
 import { followUpOutcome, postponementKind } from './schema';
 import { addFollowUp, createPostponement, type PostponementContext } from './service';
 import { endOfJakartaDay, startOfJakartaDay } from './time';
+import { noticeFor, normaliseVerificationCode, renderNoticePdf, verifyNotice } from './notice';
+import { openReReview, reReviewGrounds } from './re-review';
+import { noticeVerificationRateLimit } from '../http/rate-limits';
 
 const countryCode = z
   .string()
@@ -104,6 +107,43 @@ export const followUpSchema = z
 
 export const idParams = z.object({ id: z.uuid() });
 
+export const noticeQuery = z.strictObject({
+  lang: z.enum(['id', 'en']).default('id').meta({ description: 'Bahasa Indonesia (default) or English' }),
+});
+
+export const reReviewSchema = z.strictObject({
+  ground: z.enum(reReviewGrounds).meta({ description: 'documents_completed: the applicant came back with the documents; objection: they disagree' }),
+  note: z.string().trim().min(1).max(2000).optional(),
+});
+
+export const noticeCodeParams = z.object({
+  code: z
+    .string()
+    .max(40)
+    .transform((value, issues) => {
+      const code = normaliseVerificationCode(value);
+      if (!code) issues.addIssue({ code: 'custom', message: 'expected a 12-character verification code, e.g. 7K3M-Q9TD-2HXA' });
+      return code ?? '';
+    }),
+});
+
+/**
+ * The public check of a notice's verification code, mounted before authentication: the applicant, a
+ * family member, an employer or another agency may check a notice without an account. It shows no
+ * personal data, codes carry 60 random bits, and each address may try only a few per minute.
+ */
+export function noticeVerificationRoutes(deps: AppDependencies): Router {
+  const router = Router();
+  router.get('/:code', noticeVerificationRateLimit(deps.config.NOTICE_VERIFY_RATE_LIMIT), async (req, res) => {
+    const { code } = parseParams(noticeCodeParams, req);
+    const notice = await verifyNotice(deps.db, code);
+    if (!notice) throw notFound('Notice');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(notice);
+  });
+  return router;
+}
+
 export const deciders = ['officer', 'passport_officer', 'supervisor'] as const;
 
 /**
@@ -157,6 +197,25 @@ export function postponementRoutes(deps: AppDependencies): Router {
     const row = await findPostponement(db, id, ctx.scope);
     if (!row) throw notFound('Postponement');
     res.json(postponementView(row, (await followUpsOf(db, [row.id])).get(row.id) ?? []));
+  });
+
+  router.get('/:id/notice.pdf', async (req, res) => {
+    const { id } = parseParams(idParams, req);
+    const { lang } = parseQuery(noticeQuery, req);
+    const ctx = await contextOf(req);
+    const pdf = await renderNoticePdf(await noticeFor(db, id, ctx.scope, ctx.actor, ctx.requestId), lang);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="pemberitahuan-penundaan-${id.slice(0, 8)}-${lang}.pdf"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(pdf);
+  });
+
+  router.post('/:id/re-reviews', requireRole(...deciders), async (req, res) => {
+    const { id } = parseParams(idParams, req);
+    const body = parseBody(reReviewSchema, req);
+    const ctx = await contextOf(req);
+    const opened = await openReReview(db, id, body, { ...ctx, slaHours: deps.config.PASSPORT_SLA_HOURS });
+    res.status(201).json({ caseId: opened.id, postponementId: id, officeCode: opened.officeCode, state: opened.state, slaDueAt: opened.slaDueAt.toISOString() });
   });
 
   router.post('/:id/follow-ups', requireRole(...deciders), async (req, res) => {

@@ -13,6 +13,9 @@ export const followUpOutcome = pgEnum('follow_up_outcome', [
   'referred',
   'application_withdrawn',
   'other',
+  // A re-review's conclusion (issue 23).
+  'lifted',
+  'upheld',
 ]);
 
 /**
@@ -68,3 +71,14 @@ export const postponementFollowUps = pgTable(
 );
 
 export type PostponementRow = typeof postponements.$inferSelect;
+
+/** The verification code printed on a postponement's notice; reprints carry the same code. */
+export const postponementNotices = pgTable('postponement_notices', {
+  code: text('code').primaryKey(),
+  postponementId: uuid('postponement_id')
+    .notNull()
+    .unique('postponement_notices_postponement_unique')
+    .references(() => postponements.id),
+  issuedBy: text('issued_by').notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { RootDatabase, Transaction } from '../db/client';
 import { recordAudit } from '../audit/service';
 import type { Principal } from '../auth/tokens';
@@ -91,7 +91,7 @@ async function applicationFor(tx: Transaction, input: ManualPostponementInput & 
   const [queued] = await tx
     .select({ id: cases.id, state: cases.state })
     .from(cases)
-    .where(eq(cases.applicationId, application.id))
+    .where(and(eq(cases.applicationId, application.id), isNull(cases.postponementId)))
     .for('update')
     .limit(1);
   if (queued && queued.state !== 'decided') {

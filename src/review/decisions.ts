@@ -5,6 +5,7 @@ import { applications } from '../applications/schema';
 import { badRequest, conflict, forbidden } from '../errors';
 import { offices } from '../offices/schema';
 import { DEFAULT_DEADLINE_DAYS, recordPostponement } from '../postponements/record';
+import { recordReReviewOutcome } from '../postponements/re-review';
 import { postponementReasonCodes, type ReasonCodeValue } from '../postponements/reasons';
 import { hasLiveLease, leaseExpired, lockCase, type ClaimContext } from './claims';
 import { cases, type CaseRow } from './schema';
@@ -63,7 +64,12 @@ export async function decideCase(db: RootDatabase, caseId: string, input: Decisi
     if (!hasLiveLease(row, ctx.now)) throw leaseExpired(row);
 
     const office = await officeOf(tx, row.officeCode);
-    const isPostpone = input.action === 'postpone';
+    const isReReview = row.postponementId !== null;
+    if (isReReview && input.action === 'refer') {
+      throw badRequest('A re-review lifts (clear) or upholds (postpone) the postponement', [{ path: 'action', message: 'must be clear or postpone on a re-review' }]);
+    }
+    // A re-review upholding a postponement leaves the approved one in force: nothing new to approve.
+    const isPostpone = input.action === 'postpone' && !isReReview;
     const awaitsApproval = isPostpone && office.requiresPostponementApproval;
     const [after] = await tx
       .update(cases)
@@ -89,6 +95,7 @@ export async function decideCase(db: RootDatabase, caseId: string, input: Decisi
       requestId: ctx.requestId,
     });
     if (isPostpone && !awaitsApproval) await logPostponement(tx, after!, ctx);
+    if (isReReview) await recordReReviewOutcome(tx, after!, ctx.actor, ctx.requestId, ctx.now);
     return after!;
   });
 }

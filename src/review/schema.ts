@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applicationKind, applications, screeningOutcome } from '../applications/schema';
 import { offices } from '../offices/schema';
@@ -42,10 +43,13 @@ export const cases = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     approvedBy: text('approved_by'),
     approvedAt: timestamp('approved_at', { withTimezone: true }),
+    /** Set on a re-review: the postponement this case reconsiders (its outcome is a follow-up there). */
+    postponementId: uuid('postponement_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('cases_application_unique').on(t.applicationId),
+    uniqueIndex('cases_application_unique').on(t.applicationId).where(sql`${t.postponementId} IS NULL`),
+    uniqueIndex('cases_open_re_review_unique').on(t.postponementId).where(sql`${t.postponementId} IS NOT NULL AND ${t.state} <> 'decided'`),
     index('cases_queue_idx').on(t.officeCode, t.state, t.priorityAt),
     index('cases_sla_idx').on(t.state, t.slaDueAt),
     index('cases_claimed_by_idx').on(t.claimedBy),

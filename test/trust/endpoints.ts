@@ -328,6 +328,26 @@ const adminsOnly = (ok: number): Statuses => [403, 403, 403, 403, 403, 403, 403,
 /** Any signed-in caller, limited to the resource's office (headquarters sees every office). */
 const anyoneInOffice = (ok: number): Statuses => [ok, 404, ok, 404, ok, 404, ok, ok, 404, ok, 401];
 
+/** A postponement of a real application (a re-review needs one), fresh for each request. */
+async function postponementOfApplication(fx: Fixtures, officeCode: string): Promise<string> {
+  const applicationId = await fx.application(officeCode);
+  const row = await recordPostponement(
+    fx.ctx.database.db,
+    { kind: 'departure', applicationId, caseId: null, officeCode, destinationCountry: 'KH', reasonCode: 'incomplete_documents', note: 'Bring the employment contract.', deadline: null, decidedBy: fx.user('officer', officeCode).id },
+    null,
+    null,
+  );
+  return row.id;
+}
+
+/** The verification code of a printed notice. */
+async function noticeCode(fx: Fixtures): Promise<string> {
+  const id = await fx.postponement('TPI-CGK');
+  const code = 'N0T1CE' + randomBytes(3).toString('hex').toUpperCase().replace(/[ILOU]/g, '7');
+  await fx.ctx.database.pool.query('INSERT INTO postponement_notices (code, postponement_id, issued_by) VALUES ($1, $2, $3)', [code, id, 'fixture']);
+  return code;
+}
+
 export const endpoints: Endpoint[] = [
   // Operations and documentation: public.
   { method: 'get', path: '/', expect: everyone(302) },
@@ -773,6 +793,26 @@ export const endpoints: Endpoint[] = [
     path: '/api/v1/postponements/:id/follow-ups',
     body: 'json',
     request: async (fx) => ({ path: `/api/v1/postponements/${await fx.postponement('TPI-CGK')}/follow-ups`, body: { outcome: 'documents_completed' } }),
+    expect: [201, 404, 201, 404, 201, 404, 201, 403, 403, 403, 401],
+  },
+  // Issue 23: the applicant's notice, its public verification, and re-review.
+  {
+    method: 'get',
+    path: '/api/v1/postponements/:id/notice.pdf',
+    request: async (fx) => ({ path: `/api/v1/postponements/${await fx.once('notice-postponement', () => fx.postponement('TPI-CGK'))}/notice.pdf` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/notices/:code',
+    request: async (fx) => ({ path: `/api/v1/notices/${await fx.once('notice-code', () => noticeCode(fx))}` }),
+    expect: everyone(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/postponements/:id/re-reviews',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/postponements/${await postponementOfApplication(fx, 'TPI-CGK')}/re-reviews`, body: { ground: 'documents_completed' } }),
     expect: [201, 404, 201, 404, 201, 404, 201, 403, 403, 403, 401],
   },
 
