@@ -8,6 +8,7 @@ import { officeRoutes } from './offices/routes';
 import { noticeVerificationRoutes, postponementRoutes } from './postponements/routes';
 import { reviewRoutes } from './review/routes';
 import { caseworkRoutes, createAttachmentStore, isAttachmentUpload } from './casework';
+import { referralRoutes } from './referrals/routes';
 import { applicationRoutes } from './applications/routes';
 import { watchlistRoutes } from './watchlists/routes';
 import { linkRoutes } from './links/routes';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(rulesetRoutes(deps));
   api.use(auditRoutes(deps));
   api.use('/postponements', postponementRoutes(deps));
+  api.use('/referrals', referralRoutes(deps));
   api.use('/watchlists', watchlistRoutes(deps));
   api.use('/links', linkRoutes(deps));
   api.use(manifestRoutes(deps, tokens));

@@ -14,3 +14,4 @@ export * from '../casework/schema';
 export * from '../manifests/schema';
 export * from '../networks/schema';
 export * from '../persons/schema';
+export * from '../referrals/schema';

@@ -5,6 +5,7 @@ import { authApi } from '../auth/openapi';
 import { healthApi, metricsApi } from '../health/openapi';
 import { officeApi } from '../offices/openapi';
 import { postponementApi } from '../postponements/openapi';
+import { referralApi } from '../referrals/openapi';
 import { reviewApi } from '../review/openapi';
 import { rulesetApi } from '../rulesets/openapi';
 import { watchlistApi } from '../watchlists/openapi';
@@ -18,7 +19,7 @@ import { manifestApi } from '../manifests';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...auditApi, ...watchlistApi, ...linkApi, ...networkApi, ...personApi, ...batchApi, ...webhookApi, ...manifestApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...referralApi, ...auditApi, ...watchlistApi, ...linkApi, ...networkApi, ...personApi, ...batchApi, ...webhookApi, ...manifestApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

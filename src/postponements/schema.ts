@@ -78,7 +78,7 @@ export const postponementNotices = pgTable('postponement_notices', {
   postponementId: uuid('postponement_id')
     .notNull()
     .unique('postponement_notices_postponement_unique')
-    .references(() => postponements.id),
+    .references(() => postponements.id, { onDelete: 'cascade' }),
   issuedBy: text('issued_by').notNull(),
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -6,6 +6,7 @@ import { badRequest, conflict, forbidden } from '../errors';
 import { offices } from '../offices/schema';
 import { DEFAULT_DEADLINE_DAYS, recordPostponement } from '../postponements/record';
 import { recordReReviewOutcome } from '../postponements/re-review';
+import { recordReferral, type ReferralInput } from '../referrals/record';
 import { postponementReasonCodes, type ReasonCodeValue } from '../postponements/reasons';
 import { hasLiveLease, leaseExpired, lockCase, type ClaimContext } from './claims';
 import { cases, type CaseRow } from './schema';
@@ -17,6 +18,8 @@ export interface DecisionInput {
   reasonCode: string;
   note?: string | undefined;
   deadline?: string | undefined;
+  /** A `refer` decision's referral; without one the traveller is referred to KP2MI/BP3MI. */
+  referral?: ReferralInput | undefined;
 }
 
 const decisionSnapshot = (row: CaseRow) => ({
@@ -96,6 +99,20 @@ export async function decideCase(db: RootDatabase, caseId: string, input: Decisi
     });
     if (isPostpone && !awaitsApproval) await logPostponement(tx, after!, ctx);
     if (isReReview) await recordReReviewOutcome(tx, after!, ctx.actor, ctx.requestId, ctx.now);
+    if (input.action === 'refer') {
+      const referralInput = input.referral ?? { agency: 'kp2mi_bp3mi' as const };
+      const today = localDate(ctx.now, office.timezone);
+      if (referralInput.dueDate !== undefined && referralInput.dueDate < today) {
+        throw badRequest('referral.dueDate is in the past', [{ path: 'referral.dueDate', message: `must be ${today} or later` }]);
+      }
+      await recordReferral(
+        tx,
+        { caseId: row.id, applicationId: row.applicationId, officeCode: row.officeCode, reasonCode: input.reasonCode, localToday: today, now: ctx.now },
+        referralInput,
+        ctx.actor,
+        ctx.requestId,
+      );
+    }
     return after!;
   });
 }

@@ -14,6 +14,7 @@ import { decideCase, resolveApproval } from './decisions';
 import { caseHistory, listCases, queueStats } from './queries';
 import { caseState, cases } from './schema';
 import { caseView, caseWithApplication } from './view';
+import { referralBodySchema } from '../referrals/validation';
 
 export const caseParams = z.object({ id: z.uuid() });
 
@@ -25,6 +26,7 @@ export const decisionBodySchema = z
     reasonCode: z.string().min(1).max(64),
     note: optionalNote,
     deadline: z.iso.date().optional(),
+    referral: referralBodySchema.optional(),
   })
   .superRefine((body, issues) => {
     if (!reasonCodes.some((r) => r.code === body.reasonCode)) {
@@ -34,6 +36,9 @@ export const decisionBodySchema = z
     }
     if (body.action === 'postpone' && !body.note) {
       issues.addIssue({ code: 'custom', path: ['note'], message: 'a postponement needs the note the applicant is told' });
+    }
+    if (body.action !== 'refer' && body.referral !== undefined) {
+      issues.addIssue({ code: 'custom', path: ['referral'], message: 'only a referral decision has a referral' });
     }
     if (body.action !== 'postpone' && body.deadline !== undefined) {
       issues.addIssue({ code: 'custom', path: ['deadline'], message: 'only a postponement has a deadline' });

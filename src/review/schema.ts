@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applicationKind, applications, screeningOutcome } from '../applications/schema';
 import { offices } from '../offices/schema';
+import { postponements } from '../postponements/schema';
 
 export const caseState = pgEnum('case_state', ['open', 'claimed', 'pending_approval', 'decided']);
 export const caseAction = pgEnum('case_action', ['clear', 'postpone', 'refer']);
@@ -44,7 +45,7 @@ export const cases = pgTable(
     approvedBy: text('approved_by'),
     approvedAt: timestamp('approved_at', { withTimezone: true }),
     /** Set on a re-review: the postponement this case reconsiders (its outcome is a follow-up there). */
-    postponementId: uuid('postponement_id'),
+    postponementId: uuid('postponement_id').references((): AnyPgColumn => postponements.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

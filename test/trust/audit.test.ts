@@ -36,6 +36,9 @@ describe('audit trail', () => {
     officer = await ctx.userFor('officer', 'TPI-CGK');
     supervisor = await ctx.userFor('supervisor', 'TPI-CGK');
     hqAdmin = await ctx.userFor('admin', 'HQ');
+    // Four eyes is every office's default (migration 0040); these tests are about the audit chain, not approval,
+    // so a postponement here is final on the officer's decision, as an admin may configure.
+    await ctx.database.pool.query("UPDATE offices SET requires_postponement_approval = false WHERE code = 'TPI-CGK'");
   });
   afterAll(() => ctx.close());
 

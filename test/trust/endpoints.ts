@@ -340,6 +340,17 @@ async function postponementOfApplication(fx: Fixtures, officeCode: string): Prom
   return row.id;
 }
 
+/** A referral sent from a case of the office, fresh for each request. */
+async function referralIn(fx: Fixtures, officeCode: string): Promise<string> {
+  const caseId = await fx.openCase(officeCode);
+  const { rows } = await fx.ctx.database.pool.query(
+    `INSERT INTO referrals (case_id, application_id, office_code, agency, reason_code, due_date, created_by)
+     SELECT id, application_id, office_code, 'kp2mi_bp3mi', 'suspected_trafficking_victim', current_date + 7, 'fixture' FROM cases WHERE id = $1 RETURNING id`,
+    [caseId],
+  );
+  return rows[0].id as string;
+}
+
 /** The verification code of a printed notice. */
 async function noticeCode(fx: Fixtures): Promise<string> {
   const id = await fx.postponement('TPI-CGK');
@@ -814,6 +825,24 @@ export const endpoints: Endpoint[] = [
     body: 'json',
     request: async (fx) => ({ path: `/api/v1/postponements/${await postponementOfApplication(fx, 'TPI-CGK')}/re-reviews`, body: { ground: 'documents_completed' } }),
     expect: [201, 404, 201, 404, 201, 404, 201, 403, 403, 403, 401],
+  },
+
+  // Issue 23: referrals to protection. Everyone reads their office's; deciders move them on; supervisors and admins export.
+  { method: 'get', path: '/api/v1/referrals/summary', expect: anyone(200) },
+  { method: 'get', path: '/api/v1/referrals/export.csv', expect: supervisorsAndAdmins(200) },
+  { method: 'get', path: '/api/v1/referrals/', expect: anyone(200) },
+  {
+    method: 'get',
+    path: '/api/v1/referrals/:id',
+    request: async (fx) => ({ path: `/api/v1/referrals/${await fx.once('referral', () => referralIn(fx, 'TPI-CGK'))}` }),
+    expect: anyoneInOffice(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/referrals/:id/status',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/referrals/${await referralIn(fx, 'TPI-CGK')}/status`, body: { status: 'acknowledged' } }),
+    expect: [200, 404, 200, 404, 200, 404, 200, 403, 403, 403, 401],
   },
 
   // Watchlists: supervisors and admins read the lists, anyone signed in reads one entry (decisions cite them), admins change them.

@@ -13,6 +13,9 @@ describe('faults: PostgreSQL connection dropped mid-request', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     officer = await ctx.userFor('officer', 'TPI-CGK');
+    // Four eyes is every office's default (migration 0040); these tests are about faults, not approval,
+    // so a postponement here is final on the officer's decision, as an admin may configure.
+    await ctx.database.pool.query("UPDATE offices SET requires_postponement_approval = false WHERE code = 'TPI-CGK'");
   });
   afterAll(() => ctx.close());
 
