@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, RootDatabase } from '../db/client';
 import { recordAudit } from '../audit/service';
 import type { Principal } from '../auth/tokens';
@@ -16,7 +16,7 @@ export interface ReferralFilter {
 /** Today in Jakarta; a referral is overdue when still open after its due date. */
 const jakartaToday = sql`(now() AT TIME ZONE 'Asia/Jakarta')::date`;
 const isOpen = inArray(referrals.status, ['sent', 'acknowledged']);
-const isOverdue = and(isOpen, lt(referrals.dueDate, sql`${jakartaToday}::text`));
+const isOverdue = and(isOpen, sql`${referrals.dueDate} < ${jakartaToday}`);
 
 export function referralConditions(filter: ReferralFilter): SQL | undefined {
   return and(
