@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../deps';
 import { recordAudit } from '../audit/service';
 import { principalOf, requireRole } from '../auth/middleware';
 import { notFound } from '../http/errors';
