@@ -12,7 +12,8 @@ describe('authorisation matrix', () => {
   let fx: Fixtures;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    // Eleven callers check one notice code from one address: more than the public check's default limit.
+    ctx = await createTestContext({ NOTICE_VERIFY_RATE_LIMIT: '1000' });
     fx = new Fixtures(ctx);
     await fx.setUp();
   }, 60_000);

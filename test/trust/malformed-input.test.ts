@@ -229,7 +229,7 @@ describe('malformed input', () => {
   }
 
   beforeAll(async () => {
-    ctx = await createTestContext({ API_RATE_LIMIT_PER_MINUTE: '1000000', LOGIN_RATE_LIMIT: '10000' });
+    ctx = await createTestContext({ API_RATE_LIMIT_PER_MINUTE: '1000000', LOGIN_RATE_LIMIT: '10000', NOTICE_VERIFY_RATE_LIMIT: '10000' });
     fx = new Fixtures(ctx);
     await fx.setUp();
     for (const endpoint of writeEndpoints) targets.set(routeKey(endpoint.method, endpoint.path), await allowedRequest(endpoint));
