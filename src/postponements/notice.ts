@@ -5,7 +5,7 @@ import type { RootDatabase } from '../db/client';
 import { recordAudit } from '../audit/service';
 import type { Principal } from '../auth/tokens';
 import { applications } from '../applications/schema';
-import { notFound } from '../http/errors';
+import { notFound } from '../errors';
 import { offices } from '../offices/schema';
 import { cases } from '../review/schema';
 import { followUpOutcomeLabels } from './outcomes';

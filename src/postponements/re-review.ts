@@ -2,7 +2,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { Database, RootDatabase } from '../db/client';
 import { recordAudit, type Actor } from '../audit/service';
 import { applications } from '../applications/schema';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../errors';
 import { offices } from '../offices/schema';
 import { cases, type CaseRow } from '../review/schema';
 import { reasonLabel } from './reasons';

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, RootDatabase } from '../db/client';
 import { recordAudit } from '../audit/service';
 import type { Principal } from '../auth/tokens';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../errors';
 import { referralAgencies, referralIndicators } from './indicators';
 import { referralEvents, referrals, type ReferralRow } from './schema';
 
