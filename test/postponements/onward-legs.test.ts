@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { bangkokOnToMyawaddy } from '../applications/payloads';
 import { createTestContext, type TestContext } from '../support/harness';
-import { emptyLog, get, manualBody, post, type User } from './support';
+import { emptyLog, get, manualBody, post, query, type User } from './support';
 
 /** Issue 25: postponement statistics and the CSV count the final destination and show the way there. */
 describe('postponements of travellers going on beyond their ticket', () => {
@@ -10,6 +10,9 @@ describe('postponements of travellers going on beyond their ticket', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     officer = await ctx.userFor('officer', 'TPI-CGK');
+    // Four eyes is every office's default (migration 0040); this test is about destinations, not approval,
+    // so the office has it switched off, as an admin may.
+    await query(ctx, "UPDATE offices SET requires_postponement_approval = false WHERE code = 'TPI-CGK'");
   });
   afterAll(() => ctx.close());
   beforeEach(() => emptyLog(ctx));
