@@ -43,6 +43,9 @@ describe('person history across offices', () => {
     ctx = await createTestContext();
     jakarta = await ctx.tokenFor('officer', 'TPI-CGK');
     batam = await ctx.tokenFor('officer', 'TPI-BTC');
+    // Four eyes is every office's default (migration 0040); these tests are about person history, not approval,
+    // so the postponing office has it switched off, as an admin may.
+    await query(ctx, "UPDATE offices SET requires_postponement_approval = false WHERE code = 'TPI-CGK'");
     karawang = await ctx.tokenFor('passport_officer', 'KANIM-KARAWANG');
     bandung = await ctx.tokenFor('passport_officer', 'KANIM-BANDUNG');
     hq = await ctx.tokenFor('supervisor', 'HQ');
