@@ -1,5 +1,5 @@
 import { cambodiaLure, japanHoliday } from '../applications/payloads';
-import { api, bearer, createTestContext, type TestContext } from '../support/harness';
+import { api, bearer, createTestContext, query, type TestContext } from '../support/harness';
 import { signatureHeader, verifySignature } from '../../src/webhooks/signature';
 import { eventually, Receiver, type Received } from './support';
 import { fanOutEvents, redispatchOverdueDeliveries } from '../../src/webhooks/dispatch';
@@ -28,6 +28,9 @@ describe('webhooks', () => {
       OUTBOX_SWEEP_EVERY_MS: '500',
     });
     await ctx.jobs.startWorking();
+    // Four eyes is every office's default (migration 0040); these tests are about events, not approval, so the
+    // office that postpones has it switched off, as an admin may.
+    await query(ctx, "UPDATE offices SET requires_postponement_approval = false WHERE code = 'TPI-CGK'");
     admin = await ctx.tokenFor('admin', 'HQ');
     officer = await ctx.tokenFor('officer', 'TPI-CGK');
     receiverUrl = await receiver.start();
