@@ -1,4 +1,4 @@
-import { japanHoliday } from '../applications/payloads';
+import { cambodiaLure, japanHoliday } from '../applications/payloads';
 import { api, bearer, createTestContext, get, post, query, type TestContext } from '../support/harness';
 import { interchange, message, type PaxFlight, type PaxPassenger } from './paxlst';
 
@@ -139,6 +139,35 @@ describe('passenger manifests (API/PAXLST and ferry lists)', () => {
     const bad = await upload(batamOfficer, [header, group[0]!.replace('2026-12-20T08:30:00+07:00', '20/12/2026 08:30')].join('\n'), 'text/csv');
     expect(bad.status).toBe(422);
     expect(bad.body.error.details[0]).toMatchObject({ line: 2, tag: 'departure_at' });
+  });
+
+  it('given a traveller postponed at TPI-DPS, when a manifest at TPI-CGK carries the same passport, then the passenger is flagged for review with the earlier postponement as evidence', async () => {
+    // Given: a departure postponed at Bali today, by an officer there (four eyes off for this test: it is about history).
+    await query(ctx, "UPDATE offices SET requires_postponement_approval = false WHERE code = 'TPI-DPS'");
+    const bali = await ctx.tokenFor('officer', 'TPI-DPS');
+    const lure = cambodiaLure();
+    const traveller = { ...lure.traveller, fullName: 'Rina Kurniasih', passportNumber: 'C9990001', dateOfBirth: '2000-02-02', sex: 'F' };
+    const earlier = await api(ctx).post('/api/v1/departure-checks').set(bearer(bali)).send({ ...lure, traveller });
+    expect(earlier.status).toBe(201);
+    await query(ctx, "UPDATE cases SET priority_at = now() - interval '1 year' WHERE id = $1", [earlier.body.caseId]);
+    expect((await post(ctx, bali, '/cases/next', {})).body.id).toBe(earlier.body.caseId);
+    const decided = await post(ctx, bali, `/cases/${earlier.body.caseId}/decision`, { action: 'postpone', reasonCode: 'nonprocedural_migrant_worker', note: 'Tanpa visa kerja dan ID PMI.' });
+    expect(decided.status).toBe(200);
+
+    // When: a flight to Tokyo (no other signal) lists the same passport at Soekarno-Hatta.
+    const res = await upload(officer, interchange('PAX0090', [message('M1', toTokyo, [{ surname: 'KURNIASIH', given: 'RINA', sex: 'F', birth: '000202', passport: 'C9990001', expiry: '310101' }])]));
+    expect(res.status).toBe(201);
+    await screened(officer, res.body.id);
+
+    // Then: review, with the Bali postponement named.
+    const list = await get(ctx, officer, `/checkpoints/TPI-CGK/expected-departures${window}`);
+    const rina = list.body.flights.flatMap((f: { passengers: unknown[] }) => f.passengers).find((p: { documentNumber: string }) => p.documentNumber === 'C9990001');
+    expect(rina).toMatchObject({ outcome: 'REVIEW', status: 'screened' });
+    const hit = rina.reasons.find((r: { ruleId: string }) => r.ruleId === 'manifest.person.history.prior-postponement');
+    expect(hit.evidence['history:postponement:passport']).toMatchObject({
+      withinDays: 180,
+      records: [expect.objectContaining({ of: 'postponement', applicationId: earlier.body.id, officeCode: 'TPI-DPS', outcome: 'postponed', reasonCode: 'nonprocedural_migrant_worker' })],
+    });
   });
 
   it('given a listed passenger, when the officer opens them and submits the prefilled departure check, then the check is linked and the case shows both decisions', async () => {
