@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { compiled, resultsDir } from './paths';
 import { runBatchBench } from './batch';
 import { runManifestBench } from './manifest';
+import { runNetworkBench } from './network';
 import { runEngineBench } from './engine';
 import { runHttpBench } from './http';
 import { runQueueBench } from './queue';
@@ -23,6 +24,7 @@ const runners: Record<SectionName, (options: BenchOptions) => Promise<SectionRes
   batch: runBatchBench,
   queue: runQueueBench,
   manifest: runManifestBench,
+  network: runNetworkBench,
 };
 
 export async function main(): Promise<void> {
