@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../openapi/registry';
-import { deciders, exportQueryFields, followUpSchema, idParams, listQueryFields, newPostponementSchema, noticeCodeParams, noticeQuery, reReviewSchema, statsQueryFields } from './routes';
+import { deciders, exportQueryFields, fairnessQueryFields, followUpSchema, idParams, listQueryFields, newPostponementSchema, noticeCodeParams, noticeQuery, reReviewSchema, statsQueryFields } from './routes';
 import { followUpOutcome, postponementKind } from './schema';
 
 const bilingual = z.object({ id: z.string(), en: z.string() });
@@ -65,6 +65,37 @@ const statsView = z
   })
   .meta({ id: 'PostponementStats' });
 
+const decisionRates = z.object({
+  group: z.string(),
+  applications: z.number().int(),
+  engineFlagged: z.number().int(),
+  engineFlagRate: z.number(),
+  engineFlagRatio: z.number().nullable(),
+  reviewed: z.number().int().meta({ description: 'Applications whose case a person decided (not counting re-reviews)' }),
+  postponed: z.number().int(),
+  postponementRate: z.number().meta({ description: 'postponed / reviewed' }),
+  postponementRatio: z.number().nullable().meta({ description: "postponementRate / the office and quarter's rate" }),
+  smallSample: z.boolean(),
+});
+const decisionFairnessView = z
+  .object({
+    timeZone: z.string(),
+    from: z.string(),
+    to: z.string(),
+    minimumGroupSize: z.number().int(),
+    periods: z.array(
+      z.object({
+        officeCode: z.string(),
+        quarter: z.string().meta({ example: '2026-Q4' }),
+        overall: decisionRates.omit({ group: true, engineFlagRatio: true, postponementRatio: true }),
+        bySex: z.array(decisionRates),
+        byAgeBand: z.array(decisionRates),
+        byProvince: z.array(decisionRates),
+      }),
+    ),
+  })
+  .meta({ id: 'DecisionFairness' });
+
 const tag = 'Postponement log';
 const filters = 'Filters: kind, office, destination, reason, from, to, approvedBy, approved; a date-only from/to is an Asia/Jakarta calendar day (both inclusive).';
 
@@ -77,6 +108,17 @@ export const postponementApi: ApiRoute[] = [
     summary: `Postponement counts grouped by any of month (Asia/Jakarta), office, destination, reason, kind, approver, with the total. ${filters}`,
     query: statsQueryFields,
     success: { status: 200, description: 'Groups and total, read in one snapshot so they add up', schema: statsView },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/postponements/fairness',
+    operationId: 'getDecisionFairness',
+    tag,
+    summary:
+      'Fairness of human decisions: per office and quarter (Asia/Jakarta), the postponement rate after review by sex, age band and province of origin, beside the engine flag rate of the same applications; groups with fewer than 30 reviewed are marked smallSample. Office-scoped like the statistics.',
+    query: fairnessQueryFields,
+    success: { status: 200, description: 'One entry per office and quarter', schema: decisionFairnessView },
     errors: [404],
   },
   {

@@ -7,6 +7,7 @@ import { paginationQuery } from '../http/pagination';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { visibleOffice } from '../offices/scope';
 import { streamPostponementsCsv } from './export';
+import { decisionFairness } from './fairness';
 import { findPostponement, followUpsOf, listPostponements, postponementStats, postponementView, statsDimensions, type PostponementFilter } from './queries';
 import { postponementReasonCodes, reasonAllows, reasonCodes, type ReasonCodeValue } from './reasons';
 import { followUpOutcome, postponementKind } from './schema';
@@ -68,6 +69,18 @@ export const statsQueryFields = z.strictObject({
   groupBy: groupByValue.optional().meta({ description: `Comma-separated: any of ${statsDimensions.join(', ')}; none gives the total only`, example: 'month,destination' }),
 });
 const statsQuerySchema = statsQueryFields.transform(withBounds);
+
+export const fairnessQueryFields = z.strictObject({
+  from: dateBound.optional().meta({ description: 'Applications received from (default: a year before to)' }),
+  to: dateBound.optional().meta({ description: 'Applications received before (default: now)' }),
+  office: filterFields.office,
+  kind: z.enum(['departure', 'passport']).optional(),
+});
+const fairnessQuerySchema = fairnessQueryFields.transform((query, issues) => {
+  const bounded = withBounds(query, issues);
+  const to = bounded.to ?? new Date();
+  return { ...bounded, to, from: bounded.from ?? new Date(to.getTime() - 365 * 86_400_000) };
+});
 
 export const newPostponementSchema = z
   .strictObject({
@@ -170,6 +183,13 @@ export function postponementRoutes(deps: AppDependencies): Router {
     const { groupBy, ...query } = parseQuery(statsQuerySchema, req);
     const ctx = await contextOf(req);
     res.json(await postponementStats(db, filterWithin(ctx.scope, query), groupBy ?? []));
+  });
+
+  router.get('/fairness', async (req, res) => {
+    const { office, ...query } = parseQuery(fairnessQuerySchema, req);
+    const ctx = await contextOf(req);
+    const scoped = filterWithin(ctx.scope, { office });
+    res.json(await decisionFairness(db, { ...query, office: scoped.office ?? null }));
   });
 
   router.get('/export.csv', async (req, res) => {

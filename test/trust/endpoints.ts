@@ -781,6 +781,7 @@ export const endpoints: Endpoint[] = [
 
   // Postponement log: everyone reads their office's; officers and supervisors record.
   { method: 'get', path: '/api/v1/postponements/stats', expect: anyone(200) },
+  { method: 'get', path: '/api/v1/postponements/fairness', expect: anyone(200) },
   { method: 'get', path: '/api/v1/postponements/export.csv', expect: anyone(200) },
   { method: 'get', path: '/api/v1/postponements/', expect: anyone(200) },
   {
