@@ -4,7 +4,7 @@
  * one source and validity for all, each entry audited as any watchlist entry is, plus one
  * `network.marked_known` record naming them all. Keys already on a list in force are left as they are.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { applications } from '../applications/schema';
 import type { Actor } from '../audit/service';
 import { recordAudit } from '../audit/service';
@@ -74,6 +74,25 @@ export async function markKnownNetwork(db: RootDatabase, applicationId: string, 
     ...shared(keyRows, (r) => (r.agency_name ? r.agency_key : null), (r) => ({ list: 'agency', name: r.agency_name, licence: r.agency_licence ?? undefined, ...common })),
   ];
   // Deduplicate phones shared as both recruiter and sponsor numbers.
+  const entries = watchlistEntries(candidates);
+  if (entries.length === 0) throw unprocessable('This network shares no phone, employer or placement agency to put on a watchlist');
+
+  return addToWatchlists(db, entries, who, applicationId, {
+    action: 'network.marked_known',
+    after: (added, alreadyListed) => ({
+      added: added.map((a) => ({ id: a.id, list: a.list })),
+      alreadyListed,
+      source: input.source,
+      validFrom: input.validFrom?.toISOString() ?? null,
+      validTo: input.validTo?.toISOString() ?? null,
+      withinDays: input.withinDays,
+      applications: ids.length,
+    }),
+  });
+}
+
+/** Entries parsed by the watchlist schema (dates as ISO text); candidates that do not parse are skipped, duplicates dropped. */
+function watchlistEntries(candidates: readonly unknown[]): EntryInput[] {
   const entries: EntryInput[] = [];
   const seen = new Set<string>();
   for (const candidate of candidates) {
@@ -84,8 +103,17 @@ export async function markKnownNetwork(db: RootDatabase, applicationId: string, 
     seen.add(identity);
     entries.push(parsed.data);
   }
-  if (entries.length === 0) throw unprocessable('This network shares no phone, employer or placement agency to put on a watchlist');
+  return entries;
+}
 
+/** Adds the entries not already listed, each audited as any watchlist entry is, plus one record of the whole action. */
+async function addToWatchlists(
+  db: RootDatabase,
+  entries: readonly EntryInput[],
+  who: { actor: Actor; requestId: string | null },
+  applicationId: string,
+  audit: { action: string; after: (added: MarkKnownResult['added'], alreadyListed: MarkKnownResult['alreadyListed']) => Record<string, unknown>; extra?: Record<string, unknown> },
+): Promise<MarkKnownResult> {
   return db.transaction(async (tx) => {
     await lockWrites(tx);
     const added: MarkKnownResult['added'] = [];
@@ -96,25 +124,65 @@ export async function markKnownNetwork(db: RootDatabase, applicationId: string, 
         alreadyListed.push({ id: existing, list: entry.list });
         continue;
       }
-      const row = await insertEntry(tx, entry, who, { knownNetworkOf: applicationId });
+      const row = await insertEntry(tx, entry, who, audit.extra ?? { knownNetworkOf: applicationId });
       added.push({ id: row.id, list: row.list, name: row.name, phone: row.phone, licence: row.licence });
     }
-    await recordAudit(tx, {
-      actor: who.actor,
-      action: 'network.marked_known',
-      targetType: 'application',
-      targetId: applicationId,
-      after: {
-        added: added.map((a) => ({ id: a.id, list: a.list })),
-        alreadyListed,
-        source: input.source,
-        validFrom: input.validFrom?.toISOString() ?? null,
-        validTo: input.validTo?.toISOString() ?? null,
-        withinDays: input.withinDays,
-        applications: ids.length,
-      },
-      requestId: who.requestId,
-    });
+    await recordAudit(tx, { actor: who.actor, action: audit.action, targetType: 'application', targetId: applicationId, after: audit.after(added, alreadyListed), requestId: who.requestId });
     return { applicationId, added, alreadyListed };
   });
+}
+
+/** The parties behind one application a supervisor may put on a watchlist from its case; never the traveller. */
+export const recruiterKeys = ['recruiterPhone', 'sponsorPhone', 'placementAgency', 'employer'] as const;
+export type RecruiterKey = (typeof recruiterKeys)[number];
+
+export interface WatchlistRecruiterInput {
+  keys: readonly RecruiterKey[];
+  source: string;
+  note?: string | undefined;
+  validFrom?: Date | undefined;
+  validTo?: Date | undefined;
+}
+
+/**
+ * "Watchlist the recruiter" from a case: the recruiter's or sponsor's phone, the placement agency or
+ * the employer named on this one application go on the watchlists, in one transaction with their
+ * audit records. Victims and suspects are kept apart: the traveller's own name, NIK, passport and phone
+ * are never read here. Keys the application does not carry are reported as `missing`.
+ */
+export async function watchlistRecruiter(
+  db: RootDatabase,
+  applicationId: string,
+  input: WatchlistRecruiterInput,
+  who: { actor: Actor; requestId: string | null; office: string | null },
+): Promise<MarkKnownResult & { missing: RecruiterKey[] }> {
+  const [row] = await db
+    .select({
+      recruiterPhone: applications.recruiterPhone,
+      sponsorPhone: applications.sponsorPhone,
+      agencyName: sql<string | null>`${applications.payload}->'employment'->>'placementAgencyName'`,
+      agencyLicence: sql<string | null>`${applications.payload}->'employment'->>'placementAgencyLicence'`,
+      employerName: applications.employerName,
+      employerCountry: sql<string | null>`${applications.payload}->'employment'->>'employerCountry'`,
+    })
+    .from(applications)
+    .where(and(eq(applications.id, applicationId), who.office === null ? undefined : eq(applications.officeCode, who.office)))
+    .limit(1);
+  if (!row) throw notFound('Application');
+  const common = { source: input.source, note: input.note, validFrom: input.validFrom, validTo: input.validTo };
+  const candidateOf: Record<RecruiterKey, unknown | null> = {
+    recruiterPhone: row.recruiterPhone ? { list: 'phone', phone: row.recruiterPhone, ...common } : null,
+    sponsorPhone: row.sponsorPhone ? { list: 'phone', phone: row.sponsorPhone, ...common } : null,
+    placementAgency: row.agencyName ? { list: 'agency', name: row.agencyName, licence: row.agencyLicence ?? undefined, ...common } : null,
+    employer: row.employerName ? { list: 'employer', name: row.employerName, country: row.employerCountry ?? undefined, ...common } : null,
+  };
+  const missing = input.keys.filter((key) => candidateOf[key] === null);
+  const entries = watchlistEntries(input.keys.flatMap((key) => (candidateOf[key] === null ? [] : [candidateOf[key]])));
+  if (entries.length === 0) throw unprocessable('This application names none of these parties', missing.map((key) => ({ path: `keys`, message: `the application has no ${key}` })));
+  const result = await addToWatchlists(db, entries, who, applicationId, {
+    action: 'application.recruiter_watchlisted',
+    after: (added, alreadyListed) => ({ keys: input.keys, added: added.map((a) => ({ id: a.id, list: a.list })), alreadyListed, source: input.source, missing }),
+    extra: { fromApplication: applicationId },
+  });
+  return { ...result, missing };
 }

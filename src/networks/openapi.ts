@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../openapi/registry';
 import { linkKeys } from '../screening/subject';
-import { markKnownBody, networkParams, networkQuery, notificationParams } from './routes';
+import { recruiterKeys } from './known';
+import { markKnownBody, networkParams, networkQuery, notificationParams, watchlistRecruiterBody } from './routes';
 import { clusterAlertResults } from './schema';
 import { edgeKeys } from './queries';
 
@@ -125,6 +126,20 @@ export const networkApi: ApiRoute[] = [
     body: markKnownBody,
     example: { source: 'Bareskrim referral 41/2026', validTo: '2027-12-31', note: 'Recruiter group moving travellers via Kuala Lumpur' },
     success: { status: 201, description: 'Entries added (and keys already listed)', schema: marked },
+    errors: [404, 422],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/networks/:applicationId/recruiter-watchlist',
+    operationId: 'watchlistRecruiter',
+    tag: 'Link analysis',
+    summary:
+      "Watchlist the recruiter from a case: the recruiter's or sponsor's phone, the placement agency or the employer named on this application go on the watchlists in one audited action. The traveller is never added (a referral protects them; it never lists them)",
+    roles: supervisors,
+    params: networkParams,
+    body: watchlistRecruiterBody,
+    example: { keys: ['recruiterPhone', 'placementAgency'], source: 'Case TPI-CGK 2026-12-04, Telegram recruiter', validTo: '2027-12-31' },
+    success: { status: 201, description: 'Entries added, keys already listed, and keys the application does not carry', schema: marked.extend({ missing: z.array(z.enum(recruiterKeys)) }) },
     errors: [404, 422],
   },
 ];

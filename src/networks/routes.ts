@@ -9,7 +9,7 @@ import { visibleOffice } from '../offices/scope';
 import { clusterParams, clusterQuery } from '../links/routes';
 import { validFromSchema, validToSchema } from '../watchlists/entries';
 import { recordAudit } from '../audit/service';
-import { markKnownNetwork } from './known';
+import { markKnownNetwork, recruiterKeys, watchlistRecruiter } from './known';
 import { alertsOf, networkOf, notificationsFor } from './queries';
 import { clusterAlerts, notificationResults } from './schema';
 
@@ -25,6 +25,17 @@ export const markKnownBody = z
     validFrom: validFromSchema.optional(),
     validTo: validToSchema.optional(),
     withinDays: z.number().int().min(1).max(366).default(90),
+  })
+  .refine((v) => !v.validFrom || !v.validTo || v.validTo > v.validFrom, { message: 'validTo must be after validFrom', path: ['validTo'] })
+  .refine((v) => !v.validTo || v.validTo > new Date(), { message: 'validTo is in the past: the entries would never be in force', path: ['validTo'] });
+
+export const watchlistRecruiterBody = z
+  .strictObject({
+    keys: z.array(z.enum(recruiterKeys)).min(1).max(recruiterKeys.length).meta({ description: 'Which parties of the application to watchlist; never the traveller' }),
+    source: text(200),
+    note: text(2000).optional(),
+    validFrom: validFromSchema.optional(),
+    validTo: validToSchema.optional(),
   })
   .refine((v) => !v.validFrom || !v.validTo || v.validTo > v.validFrom, { message: 'validTo must be after validFrom', path: ['validTo'] })
   .refine((v) => !v.validTo || v.validTo > new Date(), { message: 'validTo is in the past: the entries would never be in force', path: ['validTo'] });
@@ -93,6 +104,14 @@ export function networkRoutes(deps: AppDependencies): Router {
     const body = parseBody(markKnownBody, req);
     const principal = principalOf(req);
     const result = await markKnownNetwork(db, applicationId, body, { actor: principal, requestId: String(req.id), office: await visibleOffice(db, principal) });
+    res.status(201).json(result);
+  });
+
+  router.post('/:applicationId/recruiter-watchlist', supervisors, async (req, res) => {
+    const { applicationId } = parseParams(networkParams, req);
+    const body = parseBody(watchlistRecruiterBody, req);
+    const principal = principalOf(req);
+    const result = await watchlistRecruiter(db, applicationId, { ...body, keys: [...new Set(body.keys)] }, { actor: principal, requestId: String(req.id), office: await visibleOffice(db, principal) });
     res.status(201).json(result);
   });
 

@@ -99,6 +99,38 @@ describe('the network around an application', () => {
     expect(later.decision.outcome).not.toBe('CLEAR');
   });
 
+  it('given one case with a recruiter phone and an agency, when a supervisor watchlists the recruiter from it, then the phone and agency are listed with their audit records, the traveller is not, and a later traveller with that phone hits the watchlist rule', async () => {
+    const phone = '0812-9500-0001';
+    const lone = await depart(ctx, officer, tourist(401, daysFromNow(30), phone, { employment: { placementAgencyName: 'PT Cahaya Timur Abadi', placementAgencyLicence: 'KEP.913/PPTKIS/2020' } }));
+    const path = `/api/v1/networks/${lone.id}/recruiter-watchlist`;
+
+    expect((await api(ctx).post(path).set(bearer(officer)).send({ keys: ['recruiterPhone'], source: 'Case review' })).status).toBe(403);
+    expect((await api(ctx).post(path).set(bearer(await ctx.tokenFor('supervisor', 'TPI-DPS'))).send({ keys: ['recruiterPhone'], source: 'Case review' })).status).toBe(404);
+    const listed = await api(ctx).post(path).set(bearer(supervisor)).send({ keys: ['recruiterPhone', 'placementAgency', 'sponsorPhone'], source: 'Case review TPI-CGK', validTo: '2027-12-31' });
+
+    expect(listed.status).toBe(201);
+    expect(listed.body.added.map((e: { list: string }) => e.list).sort()).toEqual(['agency', 'phone']);
+    expect(listed.body.added.find((e: { list: string }) => e.list === 'phone').phone).toBe('+6281295000001');
+    expect(listed.body.missing).toEqual(['sponsorPhone']);
+    const [summary] = await query<{ after: { added: unknown[]; keys: string[] } }>(ctx, "SELECT after FROM audit_log WHERE action = 'application.recruiter_watchlisted' AND target_id = $1", [lone.id]);
+    expect(summary!.after.added).toHaveLength(2);
+    const [{ n }] = (await query<{ n: number }>(ctx, "SELECT count(*)::int AS n FROM audit_log WHERE action = 'watchlist.entry.created' AND after->>'fromApplication' = $1", [lone.id])) as [{ n: number }];
+    expect(n).toBe(2);
+    // The traveller is a person to protect, never a list entry: nothing carries their name or phone.
+    const people = await query(ctx, 'SELECT id FROM watchlist_entries WHERE list = $1 OR phone = $2', ['person', '+6281234567890']);
+    expect(people).toEqual([]);
+
+    const later = await depart(ctx, officer, tourist(402, daysFromNow(90), phone));
+    expect(later.decision.hits.map((h) => h.ruleId)).toContain('context.watchlist.recruiter-phone');
+  });
+
+  it('given an application without a sponsor, when only the sponsor is asked for, then 422 says there is nothing to list', async () => {
+    const alone = await depart(ctx, officer, tourist(403, daysFromNow(30), '0812-9500-0003'));
+    const res = await api(ctx).post(`/api/v1/networks/${alone.id}/recruiter-watchlist`).set(bearer(supervisor)).send({ keys: ['sponsorPhone'], source: 'Case review' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([{ path: 'keys', message: 'the application has no sponsorPhone' }]);
+  });
+
   it('given an application sharing nothing, when it is marked as known, then the answer says there is nothing to list', async () => {
     const alone = await depart(ctx, officer, tourist(301, daysFromNow(30), '0812-9400-0001'));
     const res = await api(ctx).post(`/api/v1/networks/${alone.id}/known`).set(bearer(supervisor)).send({ source: 'Polri referral 8/2026' });

@@ -493,6 +493,13 @@ export const endpoints: Endpoint[] = [
     request: async (fx) => ({ path: `/api/v1/networks/${await fx.sharedPhoneNetwork('TPI-CGK')}/known`, body: { source: 'Polri referral 12/2026' } }),
     expect: [403, 403, 403, 403, 201, 404, 201, 201, 404, 201, 401],
   },
+  {
+    method: 'post',
+    path: '/api/v1/networks/:applicationId/recruiter-watchlist',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/networks/${await fx.sharedPhoneNetwork('TPI-CGK')}/recruiter-watchlist`, body: { keys: ['recruiterPhone'], source: 'Case review 12/2026' } }),
+    expect: [403, 403, 403, 403, 201, 404, 201, 201, 404, 201, 401],
+  },
 
   // Batches: an upload is screened as the uploader's office's kind of application.
   {
