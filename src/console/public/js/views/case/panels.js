@@ -13,6 +13,7 @@ import { screeningPanel } from './panels/screening.js';
 import { linksPanel } from './panels/links.js';
 import { networkPanel } from './panels/network.js';
 import { historyPanel } from './panels/history.js';
+import { personPanel } from './panels/person.js';
 import { notesPanel } from './panels/notes.js';
 import { attachmentsPanel } from './panels/attachments.js';
 import { actionPanels } from './panels/actions.js';
@@ -57,6 +58,7 @@ export const casePanels = [
   screeningPanel,
   linksPanel,
   networkPanel,
+  personPanel,
   historyPanel,
   notesPanel,
   attachmentsPanel,
