@@ -5,7 +5,7 @@
  * to add to) are listed in .dependency-cruiser-known-violations.json; `npm run depcruise:baseline`
  * rewrites that list, so run it only when a violation has been removed.
  */
-const kernels = ['^src/(db|http|jobs|auth)/', '^src/(config|logger|deps|paths|startup|errors)\\.ts$', '^src/openapi/registry\\.ts$'];
+const kernels = ['^src/(db|http|jobs|auth)/', '^src/(config|logger|deps|paths|startup|errors|canonical-json)\\.ts$', '^src/openapi/registry\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -27,7 +27,8 @@ module.exports = {
         pathNot: [
           '^src/screening/engine/',
           '^src/screening/(subject|field-paths|application-schema)\\.ts$',
-          '^node_modules/(zod|safe-regex2|libphonenumber-js)/',
+          '^src/canonical-json\\.ts$',
+          '^node_modules/(zod|safe-regex2|libphonenumber-js|canonicalize)/',
           '^(node:)?crypto$',
         ],
       },

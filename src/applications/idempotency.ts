@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Request } from 'express';
+import { canonicalJson } from '../canonical-json';
 import { badRequest } from '../errors';
 
 const keySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters');
@@ -14,18 +15,6 @@ export function idempotencyKeyOf(req: Request): string | null {
   return parsed.data;
 }
 
-/** Canonical JSON (sorted keys) so the same body hashes the same whatever its key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function requestHashOf(kind: string, body: unknown): string {
-  return createHash('sha256').update(kind).update('\0').update(canonical(body)).digest('hex');
+  return createHash('sha256').update(kind).update('\0').update(canonicalJson(body)).digest('hex');
 }

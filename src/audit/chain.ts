@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json';
 
 /** The `prevHash` of the first chained record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -57,17 +58,6 @@ function clean(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-/**
- * JSON with object keys sorted at every level and no whitespace. jsonb does not keep key order, so
- * the hash must not depend on it; numbers and strings serialise as JSON.stringify does.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
 }
 
 /** The canonical serialisation of one record, the input to its hash. */

@@ -1,5 +1,6 @@
 /** The in-memory rule set: what the loader produces (from YAML) and compileRuleSet() consumes. */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../canonical-json';
 import type { ApplicationKind, ScreeningKind } from '../application-schema';
 import type { HistoryRecordKind, LinkKey, PersonMatch, WatchlistKind } from '../subject';
 import type { Translated } from './types';
@@ -87,16 +88,6 @@ export interface RuleSet {
   rules: Rule[];
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * Content hash of the rule set: sorted keys, rules sorted by id, list items sorted, defaults made explicit;
