@@ -1,7 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppDependencies } from './deps';
+import { metricsAccess } from './config';
 import { authenticate } from './auth/middleware';
 import { accountRoutes, authRoutes } from './auth/routes';
 import { officeRoutes } from './offices/routes';
@@ -28,9 +30,14 @@ import { corsPolicy } from './http/cors';
 import { requestId, requireJsonBody } from './http/middleware';
 import { apiRateLimit, loginRateLimits } from './http/rate-limits';
 import { Metrics } from './observability/metrics';
+import { errorSerializers } from './logger';
 import { unauthenticated } from './http/errors';
 
 export type { AppDependencies } from './deps';
+
+/** Compares a presented secret in constant time (by digest, so lengths do not show either). */
+const sameSecret = (presented: string, expected: string) =>
+  timingSafeEqual(createHash('sha256').update(presented).digest(), createHash('sha256').update(expected).digest());
 
 /** Builds the HTTP application without listening, so tests drive it through supertest. */
 export function createApp(deps: AppDependencies): Express {
@@ -53,8 +60,12 @@ export function createApp(deps: AppDependencies): Express {
         const principal = (req as { principal?: { userId: string; role: string; officeCode: string } }).principal;
         return principal ? { userId: principal.userId, role: principal.role, office: principal.officeCode } : {};
       },
-      // Log the route, never the query string or body: they can carry personal data.
+      // Log the route, never the query string or body: they can carry personal data. Errors go through
+      // the logger's own error serializer (pino-http would otherwise put pino's standard one, which
+      // copies every property of the error, on its request loggers); unwrapped, each sees the raw value.
+      wrapSerializers: false,
       serializers: {
+        ...errorSerializers,
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -75,8 +86,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRoutes(db, jobs));
   app.use(openApiRoutes());
   if (config.METRICS_ENABLED) {
+    const access = metricsAccess(config);
+    if (access === 'closed') logger.warn('METRICS_TOKEN is not set in production: /metrics answers 401 until it is (or METRICS_PUBLIC=true opens it)');
     app.get('/metrics', async (req, res) => {
-      if (config.METRICS_TOKEN && req.get('authorization') !== `Bearer ${config.METRICS_TOKEN}`) throw unauthenticated('Metrics need the scrape token');
+      if (access === 'closed') throw unauthenticated('Metrics need METRICS_TOKEN in production (or METRICS_PUBLIC=true); none is configured');
+      if (access === 'token' && !sameSecret(req.get('authorization') ?? '', `Bearer ${config.METRICS_TOKEN}`)) throw unauthenticated('Metrics need the scrape token');
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
@@ -92,6 +106,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(authenticate(tokens, db, config.JWT_ISSUER));
   api.use(carrierFeedScope);
   api.use(apiRateLimit(config.API_RATE_LIMIT_PER_MINUTE, deps.rateLimitCounters));
+  api.use('/auth/password', ...loginRateLimits(config.LOGIN_RATE_LIMIT, undefined, deps.rateLimitCounters, 'password'));
   api.get('/me', (req, res) => {
     res.json({ principal: req.principal });
   });

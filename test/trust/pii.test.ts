@@ -110,6 +110,66 @@ describe('personal data', () => {
     for (const secret of personalNumbers) expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
   });
 
+  it('given error paths (a NIK with a NUL in a search, a batch CSV whose NIK cell has a stray quote, a JSON-lines row with a NUL, a search whose connection drops), when logged at trace level, then no NIK, passport or phone number appears', async () => {
+    const from = lines.length;
+    const nulSearch = await call(supervisor.token).get(`/api/v1/applications?q=${encodeURIComponent(`${traveller.nik}\u0000`)}`);
+    expect(nulSearch.status).toBe(400);
+
+    // csv-parse quotes the cell in its message ("value is \"3201234509870001\"") and keeps it on the error.
+    const strayQuote = await request(app)
+      .post('/api/v1/batches')
+      .set(bearer(officer.token))
+      .set('Content-Type', 'text/csv')
+      .send(`traveller.fullName,traveller.nik,traveller.phone\nRina Marlina,${traveller.nik}",${traveller.phoneSent}\n`);
+    expect(strayQuote.status).toBe(400);
+    expect(strayQuote.body.error.code).toBe('MALFORMED_CSV');
+
+    const lure = cambodiaLure();
+    const nulRow = await request(app)
+      .post('/api/v1/batches')
+      .set(bearer(officer.token))
+      .set('Content-Type', 'application/x-ndjson')
+      .send(`${JSON.stringify({ ...lure, traveller: { ...lure.traveller, fullName: 'Rina\u0000Marlina' } })}\n`);
+    expect(nulRow.status).toBe(202);
+    expect(nulRow.body.counts).toEqual({ received: 1, accepted: 0, rejected: 1 });
+
+    // A search whose connection drops: drizzle's error carries the statement's parameters, the NIK searched for.
+    const dropped = await dropConnectionMidTransaction(ctx, () => call(supervisor.token).get(`/api/v1/applications?q=${traveller.nik}`), 'applications', 'ACCESS EXCLUSIVE');
+    expect(dropped.status).toBe(503);
+
+    const logged = lines.slice(from);
+    const text = logged.join('');
+    // The capture is real: the 503 left its error with the failed statement (parameters redacted).
+    const errorLines = logged.filter((line) => line.includes('"level":50') && line.includes('"err"'));
+    expect(errorLines.length).toBeGreaterThanOrEqual(1);
+    expect(errorLines.some((line) => line.includes('Failed query') && line.includes('params: [redacted]'))).toBe(true);
+    expect(text).toContain('"statusCode":400');
+    for (const secret of [...personalNumbers, 'Rina\\u0000Marlina']) expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
+    // Nothing shaped like a NIK, an E.164 phone number or an Indonesian passport number, whatever its source.
+    expect(text.match(/(?<![0-9])[0-9]{16}(?![0-9])|\+[0-9]{9,15}(?![0-9])|(?<![A-Za-z0-9])[A-Z][0-9]{7}(?![A-Za-z0-9])/g)).toBeNull();
+  });
+
+  it('given an error carrying personal data in its message, its properties and its cause, when any logger of the app logs it (the root, a child with its own serializers, pino-http), then the numbers are scrubbed', () => {
+    const captured: string[] = [];
+    const logger = createLogger('info', false, new Writable({ write: (chunk, _encoding, done) => (captured.push(String(chunk)), done()) }));
+    const csv = Object.assign(new Error(`Invalid Opening Quote: a quote is found on field 1 at line 2, value is "${traveller.nik}"`), {
+      code: 'INVALID_OPENING_QUOTE',
+      field: traveller.nik,
+      record: ['Rina', traveller.nik, traveller.phoneStored],
+      lines: 2,
+      cause: new Error(`passport ${traveller.passport} phone ${traveller.phoneStored}`),
+    });
+    logger.error({ err: csv }, 'request failed');
+    logger.child({}, { serializers: { err: (e: unknown) => e } }).error({ err: csv }, 'request failed');
+    logger.warn({ error: csv, note: `reached ${traveller.nik}` }, `free text with ${traveller.phoneStored}`);
+
+    const text = captured.join('');
+    expect(captured).toHaveLength(3);
+    expect(text).toContain('INVALID_OPENING_QUOTE');
+    expect(text).toContain('"lines":2');
+    for (const secret of [traveller.nik, traveller.phoneStored, traveller.passport]) expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
+  });
+
   it('given a failed query that carried a NIK and phone number, when the error is logged, then neither the parameters nor the key detail appear', () => {
     const captured: string[] = [];
     const logger = createLogger('info', false, new Writable({ write: (chunk, _encoding, done) => (captured.push(String(chunk)), done()) }));

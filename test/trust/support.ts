@@ -22,16 +22,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Drops the database connection of a request in the middle of its transaction. A second connection
- * holds a SHARE lock on audit_log, which lets reads through but not inserts, so the request's
- * transaction stops at its first audit record, after its other writes; that backend is then terminated with pg_terminate_backend, as a crashed or
- * restarted server, a failover or a network cut would end it.
+ * holds a SHARE lock on `table` (audit_log unless told), which lets reads through but not inserts, so
+ * the request's transaction stops at its first write there (for audit_log: its first audit record,
+ * after its other writes); with ACCESS EXCLUSIVE, at its first read of the table. That backend is then
+ * terminated with pg_terminate_backend, as a crashed or restarted server, a failover or a network cut
+ * would end it.
  */
-export async function dropConnectionMidTransaction(ctx: TestContext, send: () => Test): Promise<Response> {
+export async function dropConnectionMidTransaction(ctx: TestContext, send: () => Test, table = 'audit_log', mode: 'SHARE' | 'ACCESS EXCLUSIVE' = 'SHARE'): Promise<Response> {
   const locker = new Client({ connectionString: urlForDatabase(ctx.databaseName) });
   await locker.connect();
   try {
     await locker.query('BEGIN');
-    await locker.query('LOCK TABLE audit_log IN SHARE MODE');
+    await locker.query(`LOCK TABLE "${table}" IN ${mode} MODE`);
     const lockerPid = (await locker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
     const pending = new Promise<Response>((resolve, reject) => send().then(resolve, reject));
     let victim: number | undefined;
@@ -46,7 +48,7 @@ export async function dropConnectionMidTransaction(ctx: TestContext, send: () =>
       victim = rows[0]?.pid;
       if (victim === undefined) await sleep(10);
     }
-    if (victim === undefined) throw new Error('the request never waited to write its audit record');
+    if (victim === undefined) throw new Error(`the request never waited to write to ${table}`);
     const { rows } = await locker.query('SELECT pg_terminate_backend($1) AS done', [victim]);
     if (!rows[0].done) throw new Error(`could not terminate backend ${victim}`);
     return await pending;
