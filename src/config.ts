@@ -56,9 +56,13 @@ const configSchema = z.object({
   SLA_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   RULES_DIR: z.string().min(1).default('rules/default'),
   SEED_DEMO_USERS: booleanFromString.optional(),
-  /** Serve Prometheus metrics at /metrics; when METRICS_TOKEN is set, scrapers must send it as a bearer token. */
+  /**
+   * Serve Prometheus metrics at /metrics; when METRICS_TOKEN is set, scrapers must send it as a bearer
+   * token. In production /metrics needs the token unless METRICS_PUBLIC=true opens it on purpose.
+   */
   METRICS_ENABLED: booleanFromString.default(true),
   METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PUBLIC: booleanFromString.default(false),
   /** Failed login attempts allowed per username per 15 minutes (four times that per address); successful logins do not count. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Public notice verification checks (GET /api/v1/notices/:code) allowed per client address per minute. */
@@ -123,4 +127,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return { ...config, JWT_SECRET: 'development-only-secret-change-me-0123456789' };
   }
   return config as Config;
+}
+
+/**
+ * Who may read /metrics: scrapers with the token when METRICS_TOKEN is set; anyone when METRICS_PUBLIC
+ * is true or outside production; nobody in production with neither set (queue depths, error rates and
+ * office activity are not for the public internet).
+ */
+export function metricsAccess(config: Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PUBLIC'>): 'token' | 'public' | 'closed' {
+  if (config.METRICS_TOKEN) return 'token';
+  if (config.METRICS_PUBLIC || config.NODE_ENV !== 'production') return 'public';
+  return 'closed';
 }

@@ -2,9 +2,9 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
-import { notFound, unprocessable, validationError } from '../http/errors';
+import { notFound, unprocessable } from '../http/errors';
 import { decodeCursor, paginationQuery } from '../http/pagination';
-import { parseParams, parseQuery } from '../http/validate';
+import { parseInput, parseParams, parseQuery } from '../http/validate';
 import { officeKindOf, visibleOffice } from '../offices/scope';
 import {
   checkConsistency,
@@ -41,15 +41,14 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
 
   async function submit(req: Request, kind: Intake['kind']) {
     const schema = kind === 'departure' ? departureCheckInputSchema : passportApplicationInputSchema;
-    const parsed = schema.safeParse(req.body);
-    if (!parsed.success) throw validationError(parsed.error);
-    const problems = checkConsistency(kind, parsed.data);
+    const data = parseInput(schema, req.body, 'body');
+    const problems = checkConsistency(kind, data);
     if (problems.length > 0) throw unprocessable(problems[0]!, problems.map((message) => ({ message })));
 
     const principal = principalOf(req);
     admitSubmission(principal, await officeKindOf(db, principal), kind);
     const result = await intake.submit({
-      intake: { kind, data: parsed.data } as Intake,
+      intake: { kind, data } as Intake,
       actor: principal,
       requestId: String(req.id),
       idempotencyKey: idempotencyKeyOf(req),
@@ -58,7 +57,7 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
     });
     if (kind === 'departure' && result.status === 201) {
       // A traveller a carrier's manifest listed: the check is linked to that manifest passenger.
-      const { traveller, trip } = parsed.data as DepartureCheck;
+      const { traveller, trip } = data as DepartureCheck;
       await linkDepartureCheckAudited(
         db,
         { applicationId: result.body.id, passportNumber: traveller.passportNumber, officeCode: principal.officeCode, departureAt: new Date(trip.departureAt) },

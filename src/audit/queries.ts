@@ -21,7 +21,7 @@ export interface AuditFilters {
 }
 
 /** Audit ids are a bigserial, so the cursor is just the last id seen (newest first). */
-const cursorSchema = z.object({ id: z.number().int().positive() });
+const cursorSchema = z.strictObject({ id: z.number().int().positive() });
 
 const auditCursor = cursorCodec(cursorSchema);
 export const encodeAuditCursor = (id: number) => auditCursor.encode({ id });

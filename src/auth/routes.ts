@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RootDatabase } from '../db/client';
 import { recordAudit } from '../audit/service';
-import { conflict, HttpError, unprocessable } from '../http/errors';
+import { conflict, HttpError, unprocessable, validationError } from '../http/errors';
 import { parseBody } from '../http/validate';
 import { eq } from 'drizzle-orm';
 import { principalOf, requireRole } from './middleware';
@@ -33,7 +33,12 @@ export function authRoutes(db: RootDatabase, tokens: TokenService): Router {
   const router = Router();
 
   router.post('/login', async (req, res) => {
-    const { username, password } = parseBody(loginBodySchema, req);
+    // Credentials are compared, never stored: a username PostgreSQL could not store (NUL, an unpaired
+    // surrogate) is a failed sign-in like any other, audited with that text made storable, so the
+    // edge's storable-text check (parseBody) is not applied here.
+    const parsed = loginBodySchema.safeParse(req.body);
+    if (!parsed.success) throw validationError(parsed.error, 'body');
+    const { username, password } = parsed.data;
     const user = await checkCredentials(db, username, password);
     if (!user) {
       await recordAudit(db, {

@@ -28,8 +28,12 @@ const claimsSchema = z.object({
   tv: z.number().int().optional(),
   iss: z.string(),
   jti: z.string().max(100).optional(),
-  exp: z.number().optional(),
+  /** Every token expires: one without `exp` would be valid for ever. */
+  exp: z.number(),
 });
+
+/** A token of this service's own issuer names a user by id: the user row is looked up by it. */
+const ownSubject = z.uuid();
 
 export class TokenError extends Error {}
 
@@ -89,7 +93,8 @@ export class TokenService {
       throw new TokenError(error instanceof jwt.TokenExpiredError ? 'Token expired' : 'Token is not valid');
     }
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new TokenError('Token lacks the sub, role or office claim');
+    if (!claims.success) throw new TokenError('Token lacks the sub, role, office or exp claim');
+    if (claims.data.iss === this.config.JWT_ISSUER && !ownSubject.safeParse(claims.data.sub).success) throw new TokenError('Token subject is not a user id');
     return {
       userId: claims.data.sub,
       role: claims.data.role,
@@ -97,7 +102,7 @@ export class TokenService {
       tokenVersion: claims.data.tv ?? null,
       issuer: claims.data.iss,
       tokenId: claims.data.jti ?? null,
-      expiresAt: claims.data.exp === undefined ? null : new Date(claims.data.exp * 1000),
+      expiresAt: new Date(claims.data.exp * 1000),
     };
   }
 

@@ -4,7 +4,7 @@
  * Row numbers count data rows from 1: the CSV header and blank JSON lines are not rows.
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import type { ApplicationKind } from '../screening/application-schema';
 import { fieldCatalogue, type FieldInfo } from '../screening/field-paths';
 import { DomainError, type FieldProblem } from '../errors';
@@ -150,7 +150,8 @@ async function* csvRows(kind: ApplicationKind, body: Readable): AsyncGenerator<R
   } catch (error) {
     if (error instanceof DomainError) throw error;
     const e = error as { code?: string; message?: string; lines?: number };
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+    // Every error of csv-parse is a CsvError, though not every code starts with CSV_ (INVALID_OPENING_QUOTE).
+    if (error instanceof CsvError || (typeof e.code === 'string' && e.code.startsWith('CSV_'))) {
       throw new DomainError('MALFORMED_CSV', `The CSV cannot be read after row ${rowNumber}: ${e.message ?? e.code}`, [{ path: '(file)', message: e.message ?? e.code, code: e.code }]);
     }
     throw error;

@@ -1,4 +1,5 @@
 import { fieldProblems, type FieldProblem } from '../errors';
+import { storableInput } from '../http/storable-text';
 import type { Intake } from '../applications/service';
 import { applicationSchemas, checkConsistency, type ApplicationKind } from '../screening/application-schema';
 
@@ -12,6 +13,9 @@ const leadingPath = /^([A-Za-z]+(?:\.[A-Za-z]+)+)\s/;
  * normalisation), then the same consistency checks. Problems carry field paths.
  */
 export function validateRow(kind: ApplicationKind, value: unknown): RowValidation {
+  // The edge's storable-text check, as for a single request: a row is stored as jsonb, which holds no NUL.
+  const storable = storableInput.safeParse(value);
+  if (!storable.success) return { ok: false, problems: fieldProblems(storable.error) };
   const parsed = applicationSchemas[kind].safeParse(value);
   if (!parsed.success) return { ok: false, problems: fieldProblems(parsed.error) };
   const messages = checkConsistency(kind, parsed.data);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
 import { HttpError } from '../http/errors';
-import { parseBody, parseParams } from '../http/validate';
+import { parseBody, parseInput, parseParams } from '../http/validate';
 import { visibleOffice } from '../offices/scope';
 import { attachmentKinds } from './schema';
 import { addAttachment, addNote, listAttachments, listNotes, readAttachment, supersedeAttachment, type CaseworkContext } from './service';
@@ -82,16 +82,13 @@ export function caseworkRoutes(deps: AppDependencies, store: AttachmentStore): R
 
   router.post('/cases/:id/attachments', requireRole(...caseworkers), singleFile(config.ATTACHMENTS_MAX_BYTES), async (req, res) => {
     const { id } = parseParams(caseworkParams, req);
-    const fields = attachmentFieldsSchema.safeParse({ ...(req.body as object) });
-    if (!fields.success) {
-      throw new HttpError(400, 'VALIDATION_FAILED', 'Invalid upload fields', fields.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message, code: issue.code })));
-    }
+    const fields = parseInput(attachmentFieldsSchema, { ...(req.body as object) }, 'body');
     if (!req.file || req.file.size === 0) throw new HttpError(400, 'VALIDATION_FAILED', 'Attach one non-empty file in the field "file"', [{ path: 'file', message: 'required' }]);
     const attachment = await addAttachment(
       db,
       store,
       id,
-      { bytes: req.file.buffer, fileName: Buffer.from(req.file.originalname, 'latin1').toString('utf8'), kind: fields.data.kind, description: fields.data.description || undefined },
+      { bytes: req.file.buffer, fileName: Buffer.from(req.file.originalname, 'latin1').toString('utf8'), kind: fields.kind, description: fields.description || undefined },
       await contextOf(req),
     );
     res.status(201).json(attachment);

@@ -41,12 +41,14 @@ const tooManyFailures: RequestHandler = (req, res, next) => {
  * Failed sign-ins are limited per client address and, separately, per username, so neither a
  * single machine nor a distributed guesser can try many passwords against one account. Successful
  * sign-ins do not count: a shift of officers signing in at one counter is never locked out.
+ * The same limits guard a password change (`limiter: 'password'`, counted apart, per signed-in user),
+ * where the current password is checked: a stolen token must not become a password oracle.
  */
-export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000, counters: RateLimitCounters = inMemoryCounters): RequestHandler[] {
+export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000, counters: RateLimitCounters = inMemoryCounters, limiter: 'login' | 'password' = 'login'): RequestHandler[] {
   const shared = { passOnStoreError: true } as const;
-  const byAddress = rateLimit({ windowMs, limit: perWindow * 4, standardHeaders: 'draft-8', legacyHeaders: false, skipSuccessfulRequests: true, handler: tooManyFailures, store: counters.store('login-address'), ...shared });
+  const byAddress = rateLimit({ windowMs, limit: perWindow * 4, standardHeaders: 'draft-8', legacyHeaders: false, skipSuccessfulRequests: true, handler: tooManyFailures, store: counters.store(`${limiter}-address`), ...shared });
   const byUsername = rateLimit({
-    store: counters.store('login-username'),
+    store: counters.store(`${limiter}-username`),
     ...shared,
     windowMs,
     limit: perWindow,
@@ -55,6 +57,8 @@ export function loginRateLimits(perWindow: number, windowMs = 15 * 60_000, count
     skipSuccessfulRequests: true,
     handler: tooManyFailures,
     keyGenerator: (req) => {
+      // A password change is made signed in: the account is the caller's, whatever the body says.
+      if (req.principal) return `user-id:${req.principal.userId}`;
       const username = (req.body as { username?: unknown } | undefined)?.username;
       return typeof username === 'string' ? `user:${username.trim().toLowerCase()}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
     },

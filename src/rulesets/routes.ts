@@ -6,7 +6,7 @@ import type { AppDependencies } from '../deps';
 import { applications, decisions } from '../applications/schema';
 import { principalOf, requireRole } from '../auth/middleware';
 import { notFound, unprocessable } from '../http/errors';
-import { cursorCodec, paginationQuery } from '../http/pagination';
+import { cursorCodec, cursorFields, paginationQuery } from '../http/pagination';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { visibleOffice } from '../offices/scope';
 import { applicationOf, contextFor, evaluateStored } from './evaluate';
@@ -50,9 +50,10 @@ export const replayParams = z.object({ id: z.uuid() });
 export const replayQuery = z.strictObject({ version: versionSchema.optional() });
 export const listQuery = z.strictObject(paginationQuery);
 
-/** Keyset cursor over (created_at, key); the timestamp keeps PostgreSQL's text form (microseconds). */
-const cursorSchema = z.object({ at: z.string().min(1).max(60), key: z.string().min(1).max(60) });
-const { encode, decode } = cursorCodec(cursorSchema);
+/** Keyset cursors over (created_at, key); the timestamp keeps PostgreSQL's text form (microseconds). */
+const { encode, decode } = cursorCodec(z.strictObject({ at: cursorFields.at, key: z.string().min(1).max(60) }));
+/** Backtests are keyed by their uuid. */
+const backtestCursor = cursorCodec(z.strictObject({ at: cursorFields.at, key: cursorFields.id }));
 
 const actorOf = (req: Request) => {
   const principal = principalOf(req);
@@ -159,7 +160,7 @@ export function rulesetRoutes(deps: AppDependencies): Router {
   router.get('/rulesets/:version/backtests', readers, async (req, res) => {
     const version = await resolveVersion(req);
     const query = parseQuery(listQuery, req);
-    const cursor = decode(query.cursor);
+    const cursor = backtestCursor.decode(query.cursor);
     const { report: _report, ...columns } = getTableColumns(ruleSetBacktests);
     const rows = await db
       .select({ ...columns, at: sql<string>`${ruleSetBacktests.createdAt}::text` })
@@ -181,7 +182,7 @@ export function rulesetRoutes(deps: AppDependencies): Router {
     const last = page[page.length - 1];
     res.json({
       items: page.map(({ at: _at, ...item }) => item),
-      nextCursor: rows.length > query.limit && last ? encode({ at: last.at, key: last.id }) : null,
+      nextCursor: rows.length > query.limit && last ? backtestCursor.encode({ at: last.at, key: last.id }) : null,
     });
   });
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import fc from 'fast-check';
+import { openApiDocument } from '../../src/openapi/document';
 import { createTestContext, type TestContext } from '../support/harness';
 import { registeredRoutes } from '../support/routes';
 import { callerColumns, endpoints, Fixtures, routeKey, routesOfThisBuild, type BuiltRequest, type Caller, type Endpoint } from './endpoints';
@@ -206,6 +207,49 @@ function jsonMalformations(valid: Record<string, unknown>): fc.Arbitrary<Malform
   );
 }
 
+/** Query parameters each GET route documents, by route key (`GET /api/v1/applications`). */
+function documentedQueryParameters(): Map<string, string[]> {
+  const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+  const byRoute = new Map<string, string[]>();
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    const names = (operations.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    if (names.length > 0) byRoute.set(routeKey('get', path.replace(/\{(\w+)\}/g, ':$1')), names);
+  }
+  return byRoute;
+}
+const withoutTrailingSlash = (key: string) => key.replace(/(.)\/$/, '$1');
+const withQuery = (path: string, query: string) => `${path}${path.includes('?') ? '&' : '?'}${query}`;
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+const someId = '0b5f6f8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b';
+/**
+ * Cursors no list issued, each refused by every list's cursor schema (time and id, time and key, audit
+ * id): a moment that is not one, an id that is not a UUID, text PostgreSQL cannot store, numbers out of
+ * range, other JSON, no JSON, no base64.
+ */
+const badCursors: [string, string][] = [
+  ['at not a timestamp', cursorOf({ at: 'yesterday', id: someId, key: someId })],
+  ['at 31 February', cursorOf({ at: '2026-02-31T10:00:00.000Z', id: someId, key: someId })],
+  ['at hour 24', cursorOf({ at: '2026-01-01T24:00:00Z', id: someId, key: someId })],
+  ['at year 0', cursorOf({ at: '0000-01-01T00:00:00Z', id: someId, key: someId })],
+  ['at a SQL fragment', cursorOf({ at: "2026-01-01'::timestamptz; select 1 --", id: someId, key: someId })],
+  ['at a number', cursorOf({ at: 1767225600000, id: someId, key: someId })],
+  ['id and key not UUIDs', cursorOf({ at: '2026-01-01T00:00:00Z', id: 'not-a-uuid', key: 'not-a-uuid' })],
+  ['id a number', cursorOf({ at: '2026-01-01T00:00:00Z', id: 7 })],
+  ['NUL in at', cursorOf({ at: '2026-01-01T00:00:00Z\u0000', id: someId, key: someId })],
+  ['lone surrogate in key', cursorOf({ at: '2026-01-01T00:00:00Z', key: 'v\ud800' })],
+  ['audit id negative', cursorOf({ id: -1 })],
+  ['audit id beyond 2^53', cursorOf({ id: 1e300 })],
+  ['audit id a fraction', cursorOf({ id: 1.5 })],
+  ['audit id as text', cursorOf({ id: '1' })],
+  ['an array', cursorOf([someId])],
+  ['null', cursorOf(null)],
+  ['deep nesting', Buffer.from(`${'['.repeat(5000)}${']'.repeat(5000)}`).toString('base64url').slice(0, 500)],
+  ['not JSON', Buffer.from('{at:').toString('base64url')],
+  ['not base64', '!!!%%%***'],
+  ['NUL in the raw cursor', 'eyJ\u0000'],
+];
+
 describe('malformed input', () => {
   let ctx: TestContext;
   let fx: Fixtures;
@@ -218,6 +262,12 @@ describe('malformed input', () => {
   const present = routesOfThisBuild();
   const writeEndpoints = endpoints.filter((endpoint) => endpoint.method !== 'get' && (!present || present.has(routeKey(endpoint.method, endpoint.path))));
   const bodiesPerEndpoint = Math.ceil(TOTAL_BODIES / writeEndpoints.length / IN_FLIGHT) * IN_FLIGHT;
+  const readEndpoints = endpoints.filter((endpoint) => endpoint.method === 'get' && (!present || present.has(routeKey(endpoint.method, endpoint.path))));
+  const queryParameters = documentedQueryParameters();
+  const parametersOf = (endpoint: Endpoint) => queryParameters.get(withoutTrailingSlash(routeKey(endpoint.method, endpoint.path))) ?? [];
+  const listEndpoints = readEndpoints.filter((endpoint) => parametersOf(endpoint).includes('cursor'));
+  const filteredEndpoints = readEndpoints.filter((endpoint) => parametersOf(endpoint).length > 0);
+
 
   /** The first caller the table lets through authorisation, and a request that caller may make. */
   async function allowedRequest(endpoint: Endpoint): Promise<{ caller: Caller; built: BuiltRequest }> {
@@ -233,6 +283,8 @@ describe('malformed input', () => {
     fx = new Fixtures(ctx);
     await fx.setUp();
     for (const endpoint of writeEndpoints) targets.set(routeKey(endpoint.method, endpoint.path), await allowedRequest(endpoint));
+    // Reads that get bad cursors and query filters: their fixtures are made before the row count too.
+    for (const endpoint of [...new Set([...listEndpoints, ...filteredEndpoints])]) targets.set(routeKey(endpoint.method, endpoint.path), await allowedRequest(endpoint));
     server = ctx.app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -292,6 +344,90 @@ describe('malformed input', () => {
       );
     },
     60_000,
+  );
+
+  async function sendGet(path: string, token: string | null) {
+    const res = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const text = await res.text();
+    let body: unknown = text.slice(0, 200);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: kept as text for the report
+    }
+    return { status: res.status, body: body as { error?: { code?: string; details?: { path?: string }[] } } & Record<string, unknown> };
+  }
+
+  it('given the OpenAPI document, then it names the lists that take a cursor, so each gets the cursor cases below', () => {
+    expect(listEndpoints.map((endpoint) => routeKey(endpoint.method, endpoint.path))).toEqual(
+      expect.arrayContaining(['GET /api/v1/applications', 'GET /api/v1/cases', 'GET /api/v1/audit', 'GET /api/v1/rulesets', 'GET /api/v1/batches', 'GET /api/v1/watchlists/entries']),
+    );
+    expect(listEndpoints.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it.each(listEndpoints.map((endpoint) => [routeKey(endpoint.method, endpoint.path), endpoint] as const))(
+    `given ${badCursors.length} cursors no list issued, and generated ones, when sent to %s, then each is a 400 naming the cursor, and a cursor the list issued still pages`,
+    async (_key, endpoint: Endpoint) => {
+      const { caller, built } = targets.get(routeKey(endpoint.method, endpoint.path))!;
+      const token = built.token ?? caller.token;
+      for (const [what, cursor] of badCursors) {
+        const { status, body } = await sendGet(withQuery(built.path, `cursor=${encodeURIComponent(cursor)}`), token);
+        expect({ what, status, path: body.error?.details?.[0]?.path }).toEqual({ what, status: 400, path: 'cursor' });
+      }
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (value) => {
+          const { status } = await sendGet(withQuery(built.path, `cursor=${cursorOf(value)}`), token);
+          expect({ value, status: status < 500 ? 'not 5xx' : status }).toEqual({ value, status: 'not 5xx' });
+        }),
+        { numRuns: 40 },
+      );
+      const first = await sendGet(withQuery(built.path, 'limit=1'), token);
+      expect(first.status).toBe(200);
+      if (typeof first.body.nextCursor === 'string') {
+        expect((await sendGet(withQuery(built.path, `limit=1&cursor=${first.body.nextCursor}`), token)).status).toBe(200);
+      }
+    },
+    30_000,
+  );
+
+  it.each(filteredEndpoints.map((endpoint) => [routeKey(endpoint.method, endpoint.path), endpoint] as const))(
+    'given a NUL in each query parameter %s documents, then each is a 400 naming the parameter',
+    async (_key, endpoint: Endpoint) => {
+      const { caller, built } = targets.get(routeKey(endpoint.method, endpoint.path))!;
+      for (const name of parametersOf(endpoint)) {
+        const { status, body } = await sendGet(withQuery(built.path, `${name}=${encodeURIComponent('a\u0000b')}`), built.token ?? caller.token);
+        expect({ name, status, path: body.error?.details?.[0]?.path }).toEqual({ name, status: 400, path: name });
+      }
+    },
+  );
+
+  /** Every string of a JSON body: where to put text PostgreSQL cannot store. */
+  const jsonBodyEndpoints = writeEndpoints.filter((endpoint) => endpoint.body === 'json');
+  // Sign-in compares credentials and stores nothing from them: such a username is a failed (audited) sign-in, see audit.test.ts.
+  const storingJsonEndpoints = jsonBodyEndpoints.filter((endpoint) => endpoint.path !== '/api/v1/auth/login');
+
+  it.each(storingJsonEndpoints.map((endpoint) => [routeKey(endpoint.method, endpoint.path), endpoint] as const))(
+    'given a NUL or an unpaired surrogate in each string of a body %s accepts (and in a key), then each is a 400 naming the field',
+    async (key, endpoint: Endpoint) => {
+      const { caller, built } = targets.get(key)!;
+      const token = built.token ?? caller.token;
+      const valid = (built.body ?? {}) as Record<string, unknown>;
+      const strings = nodesOf(valid).filter((node) => node.type === 'string');
+      const cases: { where: string; body: string }[] = [];
+      for (const { path } of strings) {
+        let value: unknown = valid;
+        for (const step of path) value = (value as Record<string | number, unknown>)[step];
+        for (const bad of ['\u0000', '\ud800', '\udfff', 'a\ud83dz']) cases.push({ where: path.join('.'), body: withReplaced(valid, path, { value: `${String(value)}${bad}` }) });
+      }
+      // With no string in the body (an approval's boolean), a string field of its own name: still named.
+      if (strings.length === 0) cases.push({ where: 'n\ufffdl', body: withExtraRootKey(valid, 'n\u0000l', 'x') });
+      for (const { where, body } of cases) {
+        const { status, body: answer } = await sendRaw(endpoint, built.path, token, { what: where, contentType: 'application/json', body });
+        const details = ((answer as { error?: { details?: { path: string }[] } }).error?.details ?? []).map((d) => d.path);
+        expect({ where, status, named: details.includes(where) }).toEqual({ where, status: 400, named: true });
+      }
+    },
+    30_000,
   );
 
   it(`given all of them (at least ${TOTAL_BODIES}), then nothing was written and no prototype was polluted`, async () => {

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { screeningKinds } from '../application-schema';
 import type { Path } from '../engine/operators/kit';
@@ -82,6 +82,32 @@ interface ParsedFile {
   file: string;
   doc: Document;
   lines: LineCounter;
+  /** The document as plain data. */
+  value: unknown;
+}
+
+/**
+ * Aliases a file may expand to: a few dozen anchors reused are plenty for rules, while a "billion laughs"
+ * (aliases of aliases) would expand to millions of nodes. Over it, the file is refused at its first alias.
+ */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
+/** The document's data, or null (and a problem at the first alias) when its aliases expand too far. */
+export function yamlValue(file: string, doc: Document, lines: LineCounter, problems: RuleSetProblem[]): { value: unknown } | null {
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) };
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let line = 1;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = lines.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    problems.push({ file, line, message: `YAML: aliases expand to more than ${MAX_YAML_ALIAS_COUNT} nodes (a resource exhaustion attack?); write the values out` });
+    return null;
+  }
 }
 
 /** The line of the node at `path` (or of its nearest existing ancestor). */
@@ -109,7 +135,8 @@ function parseYaml(file: string, content: string, problems: RuleSetProblem[]): P
     for (const error of doc.errors) problems.push({ file, line: lines.linePos(error.pos[0]).line, message: `YAML: ${error.message.split('\n')[0]}` });
     return null;
   }
-  return { file, doc, lines };
+  const data = yamlValue(file, doc, lines, problems);
+  return data ? { file, doc, lines, value: data.value } : null;
 }
 
 function zodProblems(parsed: ParsedFile, base: Path, error: z.ZodError, problems: RuleSetProblem[]) {
@@ -146,7 +173,7 @@ export function loadRuleSet(files: Readonly<Record<string, string>>, options: Lo
   else {
     manifestParsed = parseYaml(manifestFile, manifestContent, problems);
     if (manifestParsed) {
-      const result = manifestSchema.safeParse(manifestParsed.doc.toJS());
+      const result = manifestSchema.safeParse(manifestParsed.value);
       if (result.success) manifest = result.data;
       else zodProblems(manifestParsed, [], result.error, problems);
     }
@@ -178,7 +205,7 @@ export function loadRuleSet(files: Readonly<Record<string, string>>, options: Lo
   for (const file of ruleFiles) {
     const parsed = parseYaml(file, byPath.get(file)!, problems);
     if (!parsed) continue;
-    const top = ruleFileSchema.safeParse(parsed.doc.toJS());
+    const top = ruleFileSchema.safeParse(parsed.value);
     if (!top.success) {
       zodProblems(parsed, [], top.error, problems);
       continue;

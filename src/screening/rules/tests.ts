@@ -19,7 +19,7 @@ import { applicationSchemas, checkConsistency, manifestPassengerSchema } from '.
 import { compileRuleSet, type CompiledRuleSet } from '../engine/compile';
 import type { Evaluation } from '../engine/types';
 import { buildSubject, screeningContextSchema } from '../subject';
-import { formatProblem, loadRuleSetFromDir } from './loader';
+import { formatProblem, loadRuleSetFromDir, yamlValue, type RuleSetProblem } from './loader';
 
 const kindSchema = z.enum(['departure', 'passport', 'manifest']);
 const baseSchema = z.strictObject({ kind: kindSchema, application: z.record(z.string(), z.unknown()) });
@@ -101,7 +101,13 @@ export function readRuleTests(dir: string): TestFiles {
       for (const error of doc.errors) out.problems.push(formatProblem({ file, line: lines.linePos(error.pos[0]).line, message: error.message.split('\n')[0]! }));
       continue;
     }
-    const parsed = fileSchema.safeParse(doc.toJS());
+    const problems: RuleSetProblem[] = [];
+    const data = yamlValue(file, doc, lines, problems);
+    if (!data) {
+      out.problems.push(...problems.map(formatProblem));
+      continue;
+    }
+    const parsed = fileSchema.safeParse(data.value);
     const lineAt = (path: (string | number)[]) => {
       const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
       return node?.range ? lines.linePos(node.range[0]).line : 1;
