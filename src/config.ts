@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -87,6 +88,21 @@ const configSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Webhook receivers on addresses that are not public (loopback, private, link-local, unique-local…) are
+   * refused unless allowed here: host names (exact, comma-separated) whose addresses are then accepted
+   * whatever they are, and/or networks in CIDR notation (10.20.0.0/16, 127.0.0.0/8, fd00::/8). None by default.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((host) => host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.:-]{1,253}$/, 'each entry must be a host name (or an address), without scheme, port or wildcard'))),
+  WEBHOOK_ALLOWED_CIDRS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((cidr) => cidr.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), 'each entry must be a network in CIDR notation, such as 10.20.0.0/16 or fd00::/8'))),
   /** Case attachments: largest file accepted, and where the bytes go (local folder, or S3-compatible storage when a bucket is set; credentials from the AWS_* variables). */
   ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   ATTACHMENTS_DIR: z.string().min(1).default('.data/attachments'),

@@ -23,6 +23,12 @@ export interface AppDependencies {
    * Defaults to the database-backed resolver; tests wrap it to hold a screening at a known point.
    */
   screeningContext?: ScreeningContextPort;
+  /**
+   * Resolves a webhook receiver's host name to all its addresses, each checked against the address
+   * policy before a delivery connects. Defaults to the system resolver; tests give their own, so they
+   * never ask real DNS.
+   */
+  resolveHost?: (hostname: string) => Promise<Array<{ address: string; family: number }>>;
   /** Where rate limits count: shared through Redis when several API processes serve (in memory by default). */
   rateLimitCounters?: RateLimitCounters;
 }

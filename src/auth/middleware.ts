@@ -35,6 +35,14 @@ export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: 
     .where(eq(users.id, sql.placeholder('userId')))
     .limit(1)
     .prepare('auth_current_user');
+  // Tokens from an external identity provider name no user of ours, but their office's kind is still
+  // needed: admin scope and office scoping are decided from it.
+  const officeKindOf = db
+    .select({ kind: offices.kind })
+    .from(offices)
+    .where(eq(offices.code, sql.placeholder('officeCode')))
+    .limit(1)
+    .prepare('auth_office_kind');
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -51,6 +59,9 @@ export function authenticate(tokens: TokenService, db: RootDatabase, ownIssuer: 
         return next(unauthenticated('Token has been revoked'));
       }
       principal = { ...principal, officeKind: user.officeKind };
+    } else {
+      const [office] = await officeKindOf.execute({ officeCode: principal.officeCode });
+      principal = { ...principal, officeKind: office?.kind ?? null };
     }
     req.principal = principal;
     req.log?.setBindings?.({ userId: principal.userId, office: principal.officeCode });

@@ -54,7 +54,7 @@ export const authApi: ApiRoute[] = [
     path: '/api/v1/users',
     operationId: 'createUser',
     tag: 'Auth',
-    summary: 'Create a user account',
+    summary: 'Create a user account: a headquarters admin at any office; an office admin only at their own office, never with more reach than their own (403)',
     roles: ['admin'],
     body: newUserBodySchema,
     example: { username: 'petugas.cgk', displayName: 'Petugas Soekarno-Hatta', password: 'a long passphrase', role: 'officer', officeCode: 'TPI-CGK' },

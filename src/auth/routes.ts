@@ -6,6 +6,7 @@ import { conflict, HttpError, unprocessable, validationError } from '../http/err
 import { parseBody } from '../http/validate';
 import { eq } from 'drizzle-orm';
 import { principalOf, requireRole } from './middleware';
+import { assertManagesOffice, assertMayCreateAccount } from './scope';
 import { offices } from '../offices/schema';
 import { revokedTokens, roles, users } from './schema';
 import { changePassword, checkCredentials, createUser } from './service';
@@ -92,11 +93,15 @@ export function accountRoutes(db: RootDatabase): Router {
 
   router.post('/users', requireRole('admin'), async (req, res) => {
     const body = parseBody(newUserBodySchema, req);
+    const principal = principalOf(req);
     const [office] = await db.select().from(offices).where(eq(offices.code, body.officeCode)).limit(1);
+    // An office admin learns nothing about offices outside their scope, not even whether one exists.
+    if (!office) assertManagesOffice(principal, body.officeCode, `an account at ${body.officeCode}`);
     if (!office) throw unprocessable(`Office ${body.officeCode} does not exist`, [{ path: 'officeCode', message: 'unknown office' }]);
+    assertMayCreateAccount(principal, { role: body.role, officeCode: office.code, officeKind: office.kind });
     const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, body.username)).limit(1);
     if (existing) throw conflict(`Username ${body.username} is taken`);
-    const user = await createUser(db, body, String(req.id), principalOf(req));
+    const user = await createUser(db, body, String(req.id), principal);
     res.status(201).json({ id: user.id, username: user.username, displayName: user.displayName, role: user.role, officeCode: user.officeCode });
   });
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppDependencies } from '../deps';
 import { recordAudit } from '../audit/service';
 import { principalOf, requireRole } from '../auth/middleware';
+import { adminScopeOf, assertManagesOffice, scopedOffice } from '../auth/scope';
 import { hashPassword } from '../auth/passwords';
 import { users } from '../auth/schema';
 import type { TokenService } from '../auth/tokens';
@@ -137,6 +138,8 @@ export function manifestRoutes(deps: AppDependencies, tokens: TokenService): Rou
   router.post('/carrier-feeds', requireRole('admin'), async (req, res) => {
     const body = parseBody(carrierFeedBody, req);
     const principal = principalOf(req);
+    // A carrier feed is an account at the checkpoint: only an admin who manages that office creates one.
+    assertManagesOffice(principal, body.checkpointCode, `a carrier feed at ${body.checkpointCode}`);
     const [office] = await db.select({ kind: offices.kind }).from(offices).where(eq(offices.code, body.checkpointCode)).limit(1);
     if (office?.kind !== 'checkpoint') throw unprocessable(`${body.checkpointCode} is not a checkpoint`);
     const username = `carrier-${body.carrierName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${body.checkpointCode.toLowerCase()}-${randomBytes(3).toString('hex')}`;
@@ -169,11 +172,13 @@ export function manifestRoutes(deps: AppDependencies, tokens: TokenService): Rou
   router.delete('/carrier-feeds/:id', requireRole('admin'), async (req, res) => {
     const { id } = parseParams(idParams, req);
     const principal = principalOf(req);
+    // Another office's feeds are not there for an office admin (404, as for their other records).
+    const inScope = scopedOffice(adminScopeOf(principal));
     const revoked = await db.transaction(async (tx) => {
       const [user] = await tx
         .update(users)
         .set({ active: false, tokenVersion: sql`${users.tokenVersion} + 1`, updatedAt: new Date() })
-        .where(and(eq(users.id, id), eq(users.role, 'carrier'), eq(users.active, true)))
+        .where(and(eq(users.id, id), eq(users.role, 'carrier'), eq(users.active, true), inScope ? eq(users.officeCode, inScope) : undefined))
         .returning({ id: users.id, officeCode: users.officeCode });
       if (!user) return null;
       await recordAudit(tx, { actor: principal, action: 'carrier-feed.revoked', targetType: 'user', targetId: id, after: { checkpointCode: user.officeCode }, requestId: String(req.id) });

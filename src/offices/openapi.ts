@@ -28,7 +28,7 @@ export const officeApi: ApiRoute[] = [
     path: '/api/v1/offices/:code',
     operationId: 'updateOfficeSettings',
     tag: 'Offices',
-    summary: "Change an office's review settings (four-eyes postponements, passport SLA, the notice's contact line)",
+    summary: "Change an office's review settings (four-eyes postponements, passport SLA, the notice's contact line); an office admin only their own office's (403 for another)",
     roles: ['admin'],
     params: officeParams,
     body: officeSettingsSchema,

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { RootDatabase } from '../db/client';
 import { principalOf, requireRole } from '../auth/middleware';
+import { assertManagesOffice } from '../auth/scope';
 import { recordAudit } from '../audit/service';
 import { notFound } from '../http/errors';
 import { parseBody, parseParams } from '../http/validate';
@@ -28,6 +29,8 @@ export function officeRoutes(db: RootDatabase): Router {
   router.patch('/:code', requireRole('admin'), async (req, res) => {
     const { code } = parseParams(officeParams, req);
     const settings = parseBody(officeSettingsSchema, req);
+    // An office admin changes only their own office's settings (four eyes at another office is not theirs to switch).
+    assertManagesOffice(principalOf(req), code);
     const updated = await db.transaction(async (tx) => {
       const [before] = await tx.select().from(offices).where(eq(offices.code, code)).for('update');
       if (!before) throw notFound('Office');

@@ -3,34 +3,13 @@ import type { AppDependencies } from '../deps';
 import { SIGNATURE_HEADER, signatureHeader } from './signature';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhookSubscriptions } from './schema';
 import type { DeliverJob } from './dispatch';
+import { connectorFor } from './connect';
 
 /** Thrown to have the job runner retry a delivery after its backoff. */
 export class DeliveryFailed extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DeliveryFailed';
-  }
-}
-
-type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
-
-async function send(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Outcome> {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      body,
-      headers,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    // The answer's body is not needed; dropping it frees the connection.
-    await response.body?.cancel().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-    return { ok: false, status: response.status, error: `receiver answered ${response.status}` };
-  } catch (error) {
-    const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message ?? String(error));
-    return { ok: false, status: null, error: reason.slice(0, 500) };
   }
 }
 
@@ -73,7 +52,8 @@ export async function deliverWebhook(deps: AppDependencies, job: DeliverJob): Pr
   const body = JSON.stringify(event.payload);
   const timestamp = Math.floor(Date.now() / 1000);
   const started = performance.now();
-  const outcome = await send(
+  // Connects only to addresses the webhook address policy allows, checked when the name is resolved.
+  const outcome = await connectorFor(deps).post(
     subscription.url,
     body,
     {
@@ -112,8 +92,10 @@ export async function deliverWebhook(deps: AppDependencies, job: DeliverJob): Pr
       })
       .where(eq(webhookDeliveries.id, delivery.id));
   });
+  // The admin sees `error` (one text for every network failure); the operator's log also has the cause.
+  if (!outcome.ok) deps.logger.debug({ deliveryId: delivery.id, subscriptionId: subscription.id, attempt, error: outcome.error, cause: outcome.cause }, 'webhook delivery attempt failed');
   if (dead) {
-    deps.logger.warn({ deliveryId: delivery.id, subscriptionId: subscription.id, attempts: attempt, error: !outcome.ok ? outcome.error : undefined }, 'webhook delivery dead-lettered');
+    deps.logger.warn({ deliveryId: delivery.id, subscriptionId: subscription.id, attempts: attempt, error: !outcome.ok ? outcome.error : undefined, cause: !outcome.ok ? outcome.cause : undefined }, 'webhook delivery dead-lettered');
     return;
   }
   if (!outcome.ok) throw new DeliveryFailed(`webhook delivery ${delivery.id} attempt ${attempt} failed: ${outcome.error}`);

@@ -92,9 +92,19 @@ async function payloadOf(tx: Transaction, type: WebhookEventType, event: Capture
   });
 }
 
+/** The office an event belongs to, as its body names it (every event type carries `data.officeCode`). */
+const officeOf = (payload: { data: Record<string, unknown> }): string | null => (typeof payload.data.officeCode === 'string' ? payload.data.officeCode : null);
+
+/**
+ * Whether a subscription receives an event of `office`: a national one (no office, made by a headquarters
+ * admin) receives every event, an office's only its own office's; an event whose office is unknown goes
+ * to national subscriptions only.
+ */
+export const receivesOffice = (subscriptionOffice: string | null, office: string | null) => subscriptionOffice === null || subscriptionOffice === office;
+
 /**
  * Fans captured events out to subscribers: fixes each event's body, creates one delivery per
- * subscriber that wants its type (and existed when it happened), and records a delivery job for each
+ * subscriber that wants its type, may see its office (and existed when it happened), and records a delivery job for each
  * in the job outbox, all in one transaction. Events are claimed with SKIP LOCKED, so dispatchers in
  * several processes never fan one event out twice (and the unique (event, subscriber) key guards it).
  */
@@ -109,7 +119,7 @@ export async function fanOutEvents(deps: AppDependencies, limit = 200): Promise<
       FOR UPDATE OF e SKIP LOCKED`);
     if (captured.rows.length === 0) return { events: 0, deliveries: 0 };
     const subscriptions = await tx
-      .select({ id: webhookSubscriptions.id, events: webhookSubscriptions.events, createdAt: webhookSubscriptions.createdAt })
+      .select({ id: webhookSubscriptions.id, events: webhookSubscriptions.events, officeCode: webhookSubscriptions.officeCode, createdAt: webhookSubscriptions.createdAt })
       .from(webhookSubscriptions)
       .where(and(eq(webhookSubscriptions.active, true), isNull(webhookSubscriptions.deletedAt)));
     const wanted: Array<{ eventId: number; subscriptionId: string }> = [];
@@ -120,9 +130,10 @@ export async function fanOutEvents(deps: AppDependencies, limit = 200): Promise<
         .update(webhookEvents)
         .set({ type: type ?? null, payload, dispatchedAt: new Date() })
         .where(eq(webhookEvents.id, Number(event.id)));
-      if (!type) continue;
+      if (!type || !payload) continue;
+      const office = officeOf(payload);
       for (const subscription of subscriptions) {
-        if (subscription.events.includes(type) && subscription.createdAt <= new Date(event.created_at)) {
+        if (subscription.events.includes(type) && receivesOffice(subscription.officeCode, office) && subscription.createdAt <= new Date(event.created_at)) {
           wanted.push({ eventId: Number(event.id), subscriptionId: subscription.id });
         }
       }

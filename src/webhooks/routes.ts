@@ -5,10 +5,14 @@ import { z } from 'zod';
 import type { AppDependencies } from '../deps';
 import { recordAudit } from '../audit/service';
 import { principalOf, requireRole } from '../auth/middleware';
-import { conflict, notFound } from '../http/errors';
+import { adminScopeOf, assertManagesOffice, scopedOffice } from '../auth/scope';
+import type { Principal } from '../auth/tokens';
+import { conflict, notFound, unprocessable } from '../http/errors';
 import { decodeCursor, pageOf, paginationQuery } from '../http/pagination';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { outboxFor, recordJob } from '../jobs/outbox';
+import { offices } from '../offices/schema';
+import { addressPolicyOf, assertReceiverUrlAllowed } from './address-policy';
 import { DELIVER_JOB, deliverJobOptions, type DeliverJob } from './dispatch';
 import { webhookDeliveries, webhookEvents, webhookEventTypes, webhookSubscriptions, type WebhookSubscriptionRow } from './schema';
 
@@ -32,6 +36,12 @@ const secret = z.string().min(24, 'must be at least 24 characters').max(200);
 
 export const createSchema = z.strictObject({
   url: receiverUrl,
+  officeCode: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .meta({ description: "Whose events it receives: one office's. Omitted: the caller's own office, or every office for a headquarters admin" }),
   description: z.string().trim().min(1).max(500).optional(),
   events: events.default([...webhookEventTypes]),
   secret: secret.optional(),
@@ -53,6 +63,7 @@ export const listQuery = z.strictObject({ ...paginationQuery });
 const view = (row: WebhookSubscriptionRow) => ({
   id: row.id,
   url: row.url,
+  officeCode: row.officeCode,
   description: row.description,
   events: row.events,
   active: row.active,
@@ -69,23 +80,38 @@ export function webhookRoutes(deps: AppDependencies): Router {
   const router = Router();
   router.use('/webhooks', requireRole('admin'));
 
-  const live = (id: string) => and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt));
+  const policy = addressPolicyOf(deps.config);
+
+  /** The subscriptions an admin manages: every one for headquarters, their office's for an office admin. */
+  const inScope = (principal: Principal) => {
+    const office = scopedOffice(adminScopeOf(principal));
+    return office === null ? undefined : eq(webhookSubscriptions.officeCode, office);
+  };
+  /** A live subscription the caller manages; others are not found, as another office's records are. */
+  const live = (id: string, principal: Principal) => and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt), inScope(principal));
 
   router.post('/webhooks', async (req, res) => {
     const body = parseBody(createSchema, req);
     const actor = principalOf(req);
+    const officeCode = body.officeCode ?? scopedOffice(adminScopeOf(actor));
+    if (officeCode !== null) {
+      assertManagesOffice(actor, officeCode, `webhooks of ${officeCode}`);
+      const [office] = await db.select({ code: offices.code }).from(offices).where(eq(offices.code, officeCode)).limit(1);
+      if (!office) throw unprocessable(`Office ${officeCode} does not exist`, [{ path: 'officeCode', message: 'unknown office' }]);
+    }
+    assertReceiverUrlAllowed(policy, body.url);
     const signingSecret = body.secret ?? newSecret();
     const created = await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(webhookSubscriptions)
-        .values({ url: body.url, description: body.description ?? null, events: body.events, secret: signingSecret, active: body.active, createdBy: actor.userId })
+        .values({ url: body.url, officeCode, description: body.description ?? null, events: body.events, secret: signingSecret, active: body.active, createdBy: actor.userId })
         .returning();
       await recordAudit(tx, {
         actor,
         action: 'webhook.created',
         targetType: 'webhook',
         targetId: row!.id,
-        after: { url: row!.url, events: row!.events, active: row!.active },
+        after: { url: row!.url, officeCode: row!.officeCode, events: row!.events, active: row!.active },
         requestId: String(req.id),
       });
       return row!;
@@ -93,8 +119,12 @@ export function webhookRoutes(deps: AppDependencies): Router {
     res.status(201).location(`/api/v1/webhooks/${created.id}`).json({ ...view(created), secret: signingSecret });
   });
 
-  router.get('/webhooks', async (_req, res) => {
-    const rows = await db.select().from(webhookSubscriptions).where(isNull(webhookSubscriptions.deletedAt)).orderBy(desc(webhookSubscriptions.createdAt));
+  router.get('/webhooks', async (req, res) => {
+    const rows = await db
+      .select()
+      .from(webhookSubscriptions)
+      .where(and(isNull(webhookSubscriptions.deletedAt), inScope(principalOf(req))))
+      .orderBy(desc(webhookSubscriptions.createdAt));
     res.json({ items: rows.map(view) });
   });
 
@@ -102,6 +132,8 @@ export function webhookRoutes(deps: AppDependencies): Router {
     const query = parseQuery(listQuery, req);
     const cursor = decodeCursor(query.cursor);
     const conditions: SQL[] = [eq(webhookDeliveries.state, 'dead')];
+    const scoped = inScope(principalOf(req));
+    if (scoped) conditions.push(scoped);
     if (cursor) {
       const at = new Date(cursor.at);
       conditions.push(or(lt(webhookDeliveries.deadAt, at), and(eq(webhookDeliveries.deadAt, at), lt(webhookDeliveries.id, cursor.id)))!);
@@ -134,14 +166,19 @@ export function webhookRoutes(deps: AppDependencies): Router {
   router.post('/webhooks/dead-letters/:id/retry', async (req, res) => {
     const { id } = parseParams(idParams, req);
     const actor = principalOf(req);
+    const scoped = inScope(actor);
+    // Only deliveries of subscriptions the caller manages; another office's are not found.
+    const managed = scoped
+      ? sql`${webhookDeliveries.subscriptionId} IN (SELECT ${webhookSubscriptions.id} FROM ${webhookSubscriptions} WHERE ${scoped})`
+      : undefined;
     await db.transaction(async (tx) => {
       const [row] = await tx
         .update(webhookDeliveries)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()`, deadAt: null, leaseUntil: null })
-        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.state, 'dead')))
+        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.state, 'dead'), managed))
         .returning();
       if (!row) {
-        const [exists] = await tx.select({ state: webhookDeliveries.state }).from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).limit(1);
+        const [exists] = await tx.select({ state: webhookDeliveries.state }).from(webhookDeliveries).where(and(eq(webhookDeliveries.id, id), managed)).limit(1);
         throw exists ? conflict('Only a dead-lettered delivery can be retried', { state: exists.state }) : notFound('Dead letter');
       }
       await recordJob<DeliverJob>(tx, DELIVER_JOB, { deliveryId: id }, deliverJobOptions(deps));
@@ -153,7 +190,7 @@ export function webhookRoutes(deps: AppDependencies): Router {
 
   router.get('/webhooks/:id', async (req, res) => {
     const { id } = parseParams(idParams, req);
-    const [row] = await db.select().from(webhookSubscriptions).where(live(id)).limit(1);
+    const [row] = await db.select().from(webhookSubscriptions).where(live(id, principalOf(req))).limit(1);
     if (!row) throw notFound('Webhook subscription');
     const counts = await db
       .select({ state: webhookDeliveries.state, n: sql<number>`count(*)::int` })
@@ -168,8 +205,9 @@ export function webhookRoutes(deps: AppDependencies): Router {
     const body = parseBody(updateSchema, req);
     const actor = principalOf(req);
     const updated = await db.transaction(async (tx) => {
-      const [before] = await tx.select().from(webhookSubscriptions).where(live(id)).limit(1).for('update');
+      const [before] = await tx.select().from(webhookSubscriptions).where(live(id, actor)).limit(1).for('update');
       if (!before) throw notFound('Webhook subscription');
+      if (body.url !== undefined) assertReceiverUrlAllowed(policy, body.url);
       const [row] = await tx
         .update(webhookSubscriptions)
         .set({ ...body, updatedAt: new Date() })
@@ -193,7 +231,7 @@ export function webhookRoutes(deps: AppDependencies): Router {
     const { id } = parseParams(idParams, req);
     const actor = principalOf(req);
     await db.transaction(async (tx) => {
-      const [row] = await tx.update(webhookSubscriptions).set({ active: false, deletedAt: new Date(), updatedAt: new Date() }).where(live(id)).returning();
+      const [row] = await tx.update(webhookSubscriptions).set({ active: false, deletedAt: new Date(), updatedAt: new Date() }).where(live(id, actor)).returning();
       if (!row) throw notFound('Webhook subscription');
       await recordAudit(tx, { actor, action: 'webhook.deleted', targetType: 'webhook', targetId: id, before: { url: row.url, events: row.events }, requestId: String(req.id) });
     });

@@ -1,13 +1,19 @@
 import { sql } from 'drizzle-orm';
+import { offices } from '../offices/schema';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const webhookEventTypes = ['case.created', 'case.decided', 'postponement.recorded', 'cluster.alerted'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
-/** A receiver of signed events, managed by admins. The secret signs every body sent to it. */
+/**
+ * A receiver of signed events, managed by admins. The secret signs every body sent to it. A subscription
+ * belongs to an office and receives only that office's events, or (office null, made by a headquarters
+ * admin) every office's.
+ */
 export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   id: uuid('id').primaryKey().defaultRandom(),
   url: text('url').notNull(),
+  officeCode: text('office_code').references(() => offices.code),
   description: text('description'),
   secret: text('secret').notNull(),
   events: text('events').array().notNull(),

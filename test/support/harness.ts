@@ -14,6 +14,7 @@ import { registerBackgroundJobs } from '../../src/background';
 import { loadRuleSetDirectory, type LoadedRuleSet } from '../../src/rulesets/loading';
 import { ActiveRuleSet } from '../../src/rulesets/registry';
 import type { ScreeningContextPort } from '../../src/screening/context';
+import type { AppDependencies } from '../../src/deps';
 import { dropDatabase, urlForDatabase, withAdminClient } from './databases';
 
 export interface TestContext {
@@ -33,6 +34,11 @@ export interface TestContext {
 }
 
 let counter = 0;
+
+/** The resolver of test contexts that bring none: no name resolves, so no test sends a DNS query. */
+const noDns: NonNullable<AppDependencies['resolveHost']> = async (hostname) => {
+  throw Object.assign(new Error(`tests do not resolve names (${hostname}); give createTestContext a resolveHost`), { code: 'ENOTFOUND' });
+};
 let defaultRules: LoadedRuleSet | undefined;
 
 export async function createDatabaseFromTemplate(): Promise<string> {
@@ -60,11 +66,14 @@ export async function createDatabaseFromTemplate(): Promise<string> {
 /**
  * A fully wired app on its own fresh database (and its own queue prefix on the real Redis).
  * With `databaseName`, a second app instance on another context's database (it does not drop it);
- * with `screeningContext`, the port that resolves screening contexts (a test wraps the real one).
+ * with `screeningContext`, the port that resolves screening contexts (a test wraps the real one);
+ * with `resolveHost`, the resolver webhook deliveries look receiver names up with. Without one, no name
+ * resolves: tests never ask real DNS, and their receivers listen on 127.0.0.1, which the webhook
+ * address policy allows here only because the test configuration says so (WEBHOOK_ALLOWED_CIDRS).
  */
 export async function createTestContext(
   overrides: Record<string, string> = {},
-  options: { databaseName?: string; screeningContext?: ScreeningContextPort } = {},
+  options: { databaseName?: string; screeningContext?: ScreeningContextPort; resolveHost?: AppDependencies['resolveHost'] } = {},
 ): Promise<TestContext> {
   const databaseName = options.databaseName ?? (await createDatabaseFromTemplate());
   const config = loadConfig({
@@ -74,6 +83,8 @@ export async function createTestContext(
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `saring-test-${databaseName}`,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    // Test receivers listen on loopback: allowed explicitly, as an operator allows an on-premise network.
+    WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
     ...overrides,
   });
   const logger = createLogger(config.LOG_LEVEL);
@@ -83,7 +94,7 @@ export async function createTestContext(
   defaultRules ??= loadRuleSetDirectory('rules/default');
   const screener = new ActiveRuleSet(config.RULES_DIR === 'rules/default' ? defaultRules : loadRuleSetDirectory(config.RULES_DIR), { logger });
   await screener.start(database.db, config.DATABASE_URL!);
-  const deps = { config, db: database.db, jobs, logger, screener, screeningContext: options.screeningContext };
+  const deps: AppDependencies = { config, db: database.db, jobs, logger, screener, screeningContext: options.screeningContext, resolveHost: options.resolveHost ?? noDns };
   await registerBackgroundJobs(deps);
   const app = createApp(deps);
   const tokens = new TokenService(config);

@@ -223,14 +223,15 @@ export class Fixtures {
     return (await this.expectOk<{ id: string }>(res, 'batch')).id;
   }
 
-  async webhook(): Promise<string> {
-    const res = await this.api('post', '/api/v1/webhooks', this.user('admin', 'HQ').token).send({ url: `https://receiver.example/${unique()}`, active: false });
+  /** A subscription of the office's events (made by a headquarters admin for it), inactive so nothing is ever sent. */
+  async webhook(officeCode: string = 'TPI-CGK'): Promise<string> {
+    const res = await this.api('post', '/api/v1/webhooks', this.user('admin', 'HQ').token).send({ url: `https://receiver.example/${unique()}`, officeCode, active: false });
     return (await this.expectOk<{ id: string }>(res, 'webhook')).id;
   }
 
-  /** A delivery that used up its attempts, as the dispatcher leaves one. */
-  async deadLetter(): Promise<string> {
-    const subscription = await this.webhook();
+  /** A delivery of one of the office's subscriptions that used up its attempts, as the dispatcher leaves one. */
+  async deadLetter(officeCode: string = 'TPI-CGK'): Promise<string> {
+    const subscription = await this.webhook(officeCode);
     const { rows: audit } = await this.ctx.database.pool.query("SELECT max(id) AS id FROM audit_log");
     const { rows: events } = await this.ctx.database.pool.query(
       "INSERT INTO webhook_events (audit_id, action, type, payload) VALUES ($1, 'case.decided', 'case.decided', '{}') RETURNING id",
@@ -325,6 +326,11 @@ const anyone = (ok: number): Statuses => [ok, ok, ok, ok, ok, ok, ok, ok, ok, ok
 const everyone = (ok: number): Statuses => [ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok];
 const supervisorsAndAdmins = (ok: number): Statuses => [403, 403, 403, 403, ok, ok, ok, ok, ok, ok, 401];
 const adminsOnly = (ok: number): Statuses => [403, 403, 403, 403, 403, 403, 403, ok, ok, ok, 401];
+/**
+ * Admins who manage the resource's office: its own admin and headquarters'. Another office's admin gets
+ * `other` (403 for a named office, 404 for a record of that office, which they cannot see).
+ */
+const officeAdmins = (ok: number, other: 403 | 404): Statuses => [403, 403, 403, 403, 403, 403, 403, ok, other, ok, 401];
 /** Any signed-in caller, limited to the resource's office (headquarters sees every office). */
 const anyoneInOffice = (ok: number): Statuses => [ok, 404, ok, 404, ok, 404, ok, ok, 404, ok, 401];
 
@@ -402,7 +408,8 @@ export const endpoints: Endpoint[] = [
       path: '/api/v1/users',
       body: { username: `matrix.${unique()}`, displayName: 'Matrix User', password: 'a-long-password-1', role: 'officer', officeCode: 'TPI-CGK' },
     }),
-    expect: adminsOnly(201),
+    // An office admin creates accounts at their own office only.
+    expect: officeAdmins(201, 403),
   },
 
   // Offices.
@@ -412,7 +419,8 @@ export const endpoints: Endpoint[] = [
     path: '/api/v1/offices/:code',
     body: 'json',
     request: async () => ({ path: '/api/v1/offices/TPI-CGK', body: { passportSlaHours: 72 } }),
-    expect: adminsOnly(200),
+    // An office admin changes their own office's settings only.
+    expect: officeAdmins(200, 403),
   },
 
   // Intake: departure checks come from checkpoints, passport applications from passport offices.
@@ -554,7 +562,8 @@ export const endpoints: Endpoint[] = [
     path: '/api/v1/carrier-feeds',
     body: 'json',
     request: async () => ({ path: '/api/v1/carrier-feeds', body: { checkpointCode: 'TPI-CGK', carrierName: `Carrier ${unique()}` } }),
-    expect: adminsOnly(201),
+    // A carrier feed is an account at the checkpoint: its own admin or headquarters'.
+    expect: officeAdmins(201, 403),
   },
   {
     method: 'delete',
@@ -564,17 +573,18 @@ export const endpoints: Endpoint[] = [
       const res = await request(fx.ctx.app).post('/api/v1/carrier-feeds').set(bearer(fx.user('admin', 'HQ').token)).send({ checkpointCode: 'TPI-CGK', carrierName: `Carrier ${unique()}` });
       return { path: `/api/v1/carrier-feeds/${res.body.userId as string}` };
     },
-    expect: [403, 403, 403, 403, 403, 403, 403, 204, 204, 204, 401],
+    expect: officeAdmins(204, 404),
   },
 
-  // Webhooks: admins, in any office.
+  // Webhooks: admins, each for the offices they manage. The rows' subscriptions receive TPI-CGK's events.
   {
     method: 'post',
     path: '/api/v1/webhooks',
     body: 'json',
-    request: async () => ({ path: '/api/v1/webhooks', body: { url: `https://receiver.example/${unique()}`, active: false } }),
-    expect: adminsOnly(201),
+    request: async () => ({ path: '/api/v1/webhooks', body: { url: `https://receiver.example/${unique()}`, officeCode: 'TPI-CGK', active: false } }),
+    expect: officeAdmins(201, 403),
   },
+  // Every admin lists (their scope's subscriptions and dead letters: test/trust/admin-scope.test.ts).
   { method: 'get', path: '/api/v1/webhooks', expect: adminsOnly(200) },
   { method: 'get', path: '/api/v1/webhooks/dead-letters', expect: adminsOnly(200) },
   {
@@ -582,27 +592,27 @@ export const endpoints: Endpoint[] = [
     path: '/api/v1/webhooks/dead-letters/:id/retry',
     body: 'none',
     request: async (fx) => ({ path: `/api/v1/webhooks/dead-letters/${await fx.deadLetter()}/retry` }),
-    expect: adminsOnly(202),
+    expect: officeAdmins(202, 404),
   },
   {
     method: 'get',
     path: '/api/v1/webhooks/:id',
     request: async (fx) => ({ path: `/api/v1/webhooks/${await fx.once('webhook', () => fx.webhook())}` }),
-    expect: adminsOnly(200),
+    expect: officeAdmins(200, 404),
   },
   {
     method: 'patch',
     path: '/api/v1/webhooks/:id',
     body: 'json',
     request: async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}`, body: { description: 'matrix' } }),
-    expect: adminsOnly(200),
+    expect: officeAdmins(200, 404),
   },
   {
     method: 'delete',
     path: '/api/v1/webhooks/:id',
     body: 'none',
     request: async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}` }),
-    expect: adminsOnly(204),
+    expect: officeAdmins(204, 404),
   },
 
   // Review queue. Officers of either kind and supervisors review; supervisors and admins run the queue.

@@ -7,14 +7,17 @@ export interface Received {
   json: { id: string; type: string; occurredAt: string; data: Record<string, unknown> };
 }
 
-/** A webhook receiver on 127.0.0.1 that records what it gets and answers with `status`. */
+/** A webhook receiver on loopback (127.0.0.1 unless told another) that records what it gets and answers with `status`. */
 export class Receiver {
   readonly received: Received[] = [];
+  /** TCP connections accepted, whether or not a request followed. */
+  connections = 0;
   status = 200;
   private server: http.Server | undefined;
   private waiters: Array<() => void> = [];
 
-  async start(): Promise<string> {
+  /** Listens on `host` (a loopback address) and `port` (any free one by default); answers the receiver's URL. */
+  async start(host = '127.0.0.1', port = 0): Promise<string> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -26,8 +29,16 @@ export class Receiver {
         for (const wake of this.waiters.splice(0)) wake();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+    this.server.on('connection', () => this.connections++);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    return `http://${host}:${this.port}/hooks`;
+  }
+
+  get port(): number {
+    return (this.server!.address() as AddressInfo).port;
   }
 
   /** Waits until a request matching `predicate` has arrived (failing after `timeoutMs`). */
