@@ -69,7 +69,8 @@ export function refusalOf(policy: AddressPolicy, address: string, host: string):
   // ::/96 (that ipaddr.js counts as unicast) and every range IANA has not given out.
   const global = range === 'unicast' && (parsed.kind() === 'ipv4' || parsed.match(ipaddr.parseCIDR('2000::/3')));
   if (global) return null;
-  return { address: parsed.toString(), range, text: rangeText[range] ?? otherRange };
+  const named = range === 'unicast' ? 'notGlobalUnicast' : range;
+  return { address: parsed.toString(), range: named, text: rangeText[named] ?? otherRange };
 }
 
 /**
