@@ -21,14 +21,14 @@ module.exports = {
       name: 'engine-is-pure',
       severity: 'error',
       comment:
-        'The rule engine (src/screening/engine) evaluates without I/O, clock or randomness: it may import the application schema, field catalogue and subject, zod, safe-regex2, libphonenumber-js and node:crypto only.',
+        'The rule engine (src/screening/engine) evaluates without I/O, clock or randomness: it may import the application schema, field catalogue and subject, zod, re2js (the linear-time regex engine), libphonenumber-js and node:crypto only.',
       from: { path: '^src/screening/engine/' },
       to: {
         pathNot: [
           '^src/screening/engine/',
           '^src/screening/(subject|field-paths|application-schema)\\.ts$',
           '^src/canonical-json\\.ts$',
-          '^node_modules/(zod|safe-regex2|libphonenumber-js|canonicalize)/',
+          '^node_modules/(zod|re2js|libphonenumber-js|canonicalize)/',
           '^(node:)?crypto$',
         ],
       },

@@ -34,14 +34,14 @@ const broken = `rules:
     source: s
     when:
       matches: { field: employment.jobTitle, pattern: '([a-z' }
-  - id: c.unsafe-regex
+  - id: c.backreference
     title: { id: C, en: C }
     reason: { id: C, en: C }
     appliesTo: [departure]
     weight: 1
     source: s
     when:
-      matches: { field: employment.jobTitle, pattern: '(a+)+$' }
+      matches: { field: employment.jobTitle, pattern: '(a)\\1' }
   - id: d.unknown-list
     title: { id: D, en: D }
     reason: { id: D, en: D }
@@ -103,7 +103,7 @@ describe('rule set loader', () => {
     const expectLine = (prefix: string, pattern: RegExp) => expect(lines.filter((l) => l.startsWith(prefix) && pattern.test(l))).toEqual([expect.any(String)]);
     expectLine('rules/b.yaml:8:', /unknown field path "trip.destination" for departure/);
     expectLine('rules/b.yaml:16:', /invalid regular expression/);
-    expectLine('rules/b.yaml:24:', /unsafe regular expression/);
+    expectLine('rules/b.yaml:24:', /backreference \\1 is not supported: rule patterns run on a linear-time engine/);
     expectLine('rules/b.yaml:32:', /unknown list "scam-words"/);
     expectLine('rules/b.yaml:33:', /duplicate rule id "ok.rule" \(first defined at rules\/a.yaml:2\)/);
     expectLine('rules/b.yaml:41:', /missing English \(en\) title/);

@@ -10,16 +10,17 @@ export function normaliseText(text: string): string {
     .trim();
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export interface KeywordMatcher {
   /** The keywords (as written in the rule set) found in already-normalised text, in order of appearance, without repeats. */
   find(normalisedText: string): string[];
 }
 
 /**
- * Compiles all keywords into one alternation over normalised text, longest first, anchored on word
- * boundaries, so one scan finds every keyword ("cs" does not match inside "physics").
+ * Finds whole keywords (one or more words) in normalised text, longest first at each word, so one
+ * scan finds every keyword ("cs" does not match inside "physics"). Normalised text is words of letters
+ * and digits separated by single spaces: the scan looks up each word among the keywords' first words
+ * and compares only the keywords starting with it. Time linear in the text, and no regular expression
+ * is built from rule text.
  */
 export function compileKeywordMatcher(keywords: readonly string[]): KeywordMatcher {
   const original = new Map<string, string>();
@@ -27,18 +28,38 @@ export function compileKeywordMatcher(keywords: readonly string[]): KeywordMatch
     const normalised = normaliseText(keyword);
     if (normalised && !original.has(normalised)) original.set(normalised, keyword);
   }
-  const alternatives = [...original.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRegex);
-  if (alternatives.length === 0) return { find: () => [] };
-  const regex = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+  if (original.size === 0) return { find: () => [] };
+  // Keywords by their first word, longest first.
+  const byFirstWord = new Map<string, { phrase: string; keyword: string }[]>();
+  for (const [phrase, keyword] of original) {
+    const space = phrase.indexOf(' ');
+    const first = space < 0 ? phrase : phrase.slice(0, space);
+    const list = byFirstWord.get(first) ?? [];
+    list.push({ phrase, keyword });
+    byFirstWord.set(first, list);
+  }
+  for (const list of byFirstWord.values()) list.sort((a, b) => b.phrase.length - a.phrase.length);
   return {
     find(text) {
-      regex.lastIndex = 0;
       let found: string[] | undefined;
-      let match: RegExpExecArray | null;
-      while ((match = regex.exec(text)) !== null) {
-        const keyword = original.get(match[0]) ?? match[0];
-        if (!found) found = [keyword];
-        else if (!found.includes(keyword)) found.push(keyword);
+      let start = 0;
+      while (start < text.length) {
+        const space = text.indexOf(' ', start);
+        const wordEnd = space < 0 ? text.length : space;
+        let next = wordEnd + 1;
+        const candidates = byFirstWord.get(text.slice(start, wordEnd));
+        if (candidates) {
+          for (const { phrase, keyword } of candidates) {
+            const end = start + phrase.length;
+            // The keyword must end where a word ends.
+            if (!(end === text.length || text.charCodeAt(end) === 32) || !text.startsWith(phrase, start)) continue;
+            if (!found) found = [keyword];
+            else if (!found.includes(keyword)) found.push(keyword);
+            next = end + 1;
+            break;
+          }
+        }
+        start = next;
       }
       return found ?? [];
     },
