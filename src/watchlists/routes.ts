@@ -1,13 +1,13 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDependencies } from '../deps';
 import { principalOf, requireRole } from '../auth/middleware';
-import { badRequest, HttpError, notFound } from '../http/errors';
+import { HttpError, notFound } from '../http/errors';
 import { decodeCursor, paginationQuery } from '../http/pagination';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { watchlistKinds } from '../screening/subject';
 import { entryInputSchema, entryPatchSchema, entryView } from './entries';
-import { importWatchlistCsv } from './import';
+import { ImportAbandoned, importWatchlistCsv, MAX_IMPORT_BYTES } from './import';
 import { findEntry, listEntries, summarise } from './queries';
 import { WatchlistService } from './service';
 
@@ -76,13 +76,31 @@ export function watchlistRoutes(deps: AppDependencies): Router {
     res.json(entryView(row, new Date()));
   });
 
-  // The CSV is the body itself (Content-Type: text/csv); requireJsonBody in app.ts lets this path through.
-  router.post('/import', requireRole('admin'), express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }), async (req, res) => {
+  // The CSV is the body itself (Content-Type: text/csv), read as it arrives; requireJsonBody in app.ts lets this path through.
+  router.post('/import', requireRole('admin'), async (req, res) => {
     const { dryRun } = parseQuery(importQuery, req);
     if (!req.is(['text/csv', 'application/csv'])) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the list as text/csv');
-    if (typeof req.body !== 'string' || req.body.trim() === '') throw badRequest('The CSV body is empty');
-    // 200 with a report per row: valid rows are added, invalid and duplicate ones are listed and skipped.
-    res.json(await importWatchlistCsv(db, req.body, who(req), dryRun));
+    const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the list uncompressed (no Content-Encoding)');
+    const charset = /;\s*charset="?([^";\s]+)"?/i.exec(req.get('content-type') ?? '')?.[1] ?? 'utf-8';
+    try {
+      new TextDecoder(charset);
+    } catch {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported charset "${charset}"; send UTF-8`);
+    }
+    if (Number(req.get('content-length') ?? 0) > MAX_IMPORT_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The file is larger than ${MAX_IMPORT_BYTES} bytes`);
+    // A client that disconnects before the answer is written gets nothing stored (checked before commit).
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    try {
+      // 200 with a report per row: valid rows are added, invalid and duplicate ones are listed and skipped.
+      res.json(await importWatchlistCsv(db, req, who(req), dryRun, { charset, signal: gone.signal }));
+    } catch (error) {
+      if (!(error instanceof ImportAbandoned)) throw error;
+      req.log.warn({ stage: error.stage }, 'watchlist import abandoned by the client: nothing stored');
+    }
   });
 
   return router;
