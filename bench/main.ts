@@ -14,6 +14,7 @@ import { runNetworkBench } from './network';
 import { runEngineBench } from './engine';
 import { runHttpBench } from './http';
 import { runQueueBench } from './queue';
+import { runWatchlistBench } from './watchlist';
 import { parseOptions, type BenchOptions, type SectionName } from './options';
 import { machineFacts, renderTable, type SectionResult } from './report';
 import { postgresVersion } from './databases';
@@ -25,6 +26,7 @@ const runners: Record<SectionName, (options: BenchOptions) => Promise<SectionRes
   queue: runQueueBench,
   manifest: runManifestBench,
   network: runNetworkBench,
+  watchlist: runWatchlistBench,
 };
 
 export async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 /** Command line and environment of `npm run bench`. */
-export const sectionNames = ['engine', 'http', 'batch', 'queue', 'manifest', 'network'] as const;
+export const sectionNames = ['engine', 'http', 'batch', 'queue', 'manifest', 'network', 'watchlist'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 export interface BenchOptions {

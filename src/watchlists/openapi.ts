@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiRoute } from '../openapi/registry';
 import { watchlistKinds } from '../screening/subject';
 import { entryInputSchema, entryPatchSchema } from './entries';
-import { importColumns, MAX_IMPORT_ROWS } from './import';
+import { importColumns, MAX_IMPORT_BYTES, MAX_IMPORT_CELLS, MAX_IMPORT_RECORD_CHARS, MAX_IMPORT_ROWS } from './import';
 import { entryListQuery, entryReaders, idParams, importQuery, revokeBodySchema, watchlistReaders } from './routes';
 
 const entryView = z
@@ -131,7 +131,8 @@ export const watchlistApi: ApiRoute[] = [
     tag,
     summary:
       `Bulk import. The body is text/csv with a header row of ${importColumns.join(', ')} (list and source required; at most ${MAX_IMPORT_ROWS} rows). ` +
-      'Valid rows are added in one transaction; the answer reports every row (created, duplicate with the existing id, invalid with field errors and its line). dryRun=true reports without storing',
+      'Valid rows are added set-based in one transaction, rolled back if the client disconnects before the commit; the answer reports every row (created, duplicate with the existing id, invalid with field errors and its line). dryRun=true reports without storing. ' +
+      `Limits: ${MAX_IMPORT_BYTES} bytes (413), ${MAX_IMPORT_CELLS} cells or ${MAX_IMPORT_RECORD_CHARS} characters per record (400)`,
     roles: ['admin'],
     query: importQuery,
     success: { status: 200, description: 'The report per row', schema: importReport },
