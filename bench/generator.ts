@@ -122,12 +122,24 @@ function addDays(date: string, days: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+/** Real district codes (idn-area-data) for the generated NIKs' first six digits. */
+const nikDistricts = ['317401', '320101', '321501', '330801', '337401', '357801', '120101', '520101'];
+
+/** A NIK as issued: a district, the birth date as DDMMYY (day + 40 for women), a serial; 2% carry a mistyped birth date. */
+function nikOf(d: Dice, dateOfBirth: string, sex: 'M' | 'F'): string {
+  const day = Number(dateOfBirth.slice(8, 10)) + (sex === 'F' ? 40 : 0);
+  const encoded = `${pad(day)}${dateOfBirth.slice(5, 7)}${dateOfBirth.slice(2, 4)}`;
+  return `${d.pick(nikDistricts)}${d.chance(0.02) ? `${pad(day)}${pad(d.int(1, 12))}${dateOfBirth.slice(2, 4)}` : encoded}${d.digits(4)}`;
+}
+
 function person(d: Dice) {
+  const dateOfBirth = isoDate(d.int(1965, 2006), d.int(1, 12), d.int(1, 28));
+  const sex = d.pick(['M', 'F'] as const);
   return {
     fullName: `${d.pick(firstNames)} ${d.pick(lastNames)}`,
-    nik: `3${d.digits(15)}`,
-    dateOfBirth: isoDate(d.int(1965, 2006), d.int(1, 12), d.int(1, 28)),
-    sex: d.pick(['M', 'F'] as const),
+    nik: nikOf(d, dateOfBirth, sex),
+    dateOfBirth,
+    sex,
     provinceOfOrigin: d.pick(provinces),
     ...(d.chance(0.5) ? { regencyOfOrigin: d.pick(regencies) } : {}),
     ...(d.chance(0.6) ? { phone: fillDigits(d, d.pick(travellerPhoneShapes)) } : {}),

@@ -16,6 +16,10 @@ const redactedPaths = [
   '*.*.nik',
   '*.*.passportNumber',
   '*.*.phone',
+  // A passport's machine-readable zone repeats the passport number and birth date.
+  'mrz',
+  '*.mrz',
+  '*.*.mrz',
 ];
 
 /**

@@ -14,7 +14,7 @@ const applicationSchema = z.object({ id: z.uuid(), kind: z.enum(['departure', 'p
 export const departureCheckExample = {
   traveller: {
     fullName: 'Rina Marlina',
-    nik: '3201234509870001',
+    nik: '3201235403010001',
     passportNumber: 'C1234567',
     dateOfBirth: '2001-03-14',
     sex: 'F',

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { mrzProblems, normaliseMrzLine } from './identity';
 
 /** What a leaf means beyond its zod type; read by the field-path walker for rule operand checks. */
 export type FieldTag = 'date' | 'datetime' | 'country' | 'currency' | 'phone';
@@ -229,6 +230,19 @@ const observationsSchema = z.strictObject({
 
 const officerNotes = text(2000).optional();
 
+/**
+ * The passport's machine-readable zone as a reader outputs it: the two TD3 lines (44 characters each).
+ * Checked with the `mrz` package (format, check digits); a bad MRZ is refused naming its line and
+ * field. Stored with the application (replays compare it with the typed fields again), never logged.
+ */
+const mrzSchema = z
+  .array(z.string().max(60), { error: 'expected the two lines of the passport MRZ' })
+  .length(2, 'expected the two lines of the passport MRZ')
+  .transform((lines) => lines.map(normaliseMrzLine) as [string, string])
+  .superRefine((lines, ctx) => {
+    for (const problem of mrzProblems(lines)) ctx.addIssue({ code: 'custom', path: [problem.line], message: problem.message });
+  });
+
 export const departureCheckInputSchema = z.strictObject({
   traveller: travellerSchema,
   trip: tripSchema,
@@ -239,6 +253,8 @@ export const departureCheckInputSchema = z.strictObject({
   sponsor: sponsorSchema.optional(),
   observations: observationsSchema.optional(),
   officerNotes,
+  /** The passport's MRZ, when a reader scanned it. */
+  mrz: mrzSchema.optional(),
 });
 
 export const passportApplicationInputSchema = z.strictObject({
@@ -269,6 +285,8 @@ export const passportApplicationInputSchema = z.strictObject({
     .optional(),
   observations: observationsSchema.optional(),
   officerNotes,
+  /** The MRZ of the applicant's current passport (a renewal), when a reader scanned it. */
+  mrz: mrzSchema.optional(),
 });
 
 /** A departure check as received (before normalisation). */

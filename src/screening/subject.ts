@@ -14,6 +14,7 @@ import {
   tagField,
   type PassportApplication,
 } from './application-schema';
+import { mrzFacts, nikFacts } from './identity';
 
 /**
  * Approximate reference rates (units of currency per 1 USD) used only to compare an offered salary with
@@ -67,6 +68,29 @@ export const derivedCommonShape = {
   purpose: z.enum(declaredPurposes),
   /** employment.offeredMonthlySalary converted with referenceUsdRates; absent when unknown. */
   offeredMonthlySalaryUsd: z.number().optional(),
+  // Identity consistency (src/screening/identity.ts): document-consistency signals, not protected attributes.
+  /** NIK digits 7-12 encode the stated date of birth (DDMMYY, the day + 40 for women). */
+  nikMatchesDateOfBirth: z.boolean(),
+  /** The NIK's day offset (+40 for women) agrees with the stated sex; absent when the digits encode no valid day. */
+  nikMatchesSex: z.boolean().optional(),
+  /** NIK digits 1-6 are a province/regency/district code in the idn-area-data region data. */
+  nikRegionKnown: z.boolean(),
+  /** The NIK's province (and regency, when stated) is the stated origin; absent when the region is unknown. */
+  nikRegionMatchesOrigin: z.boolean().optional(),
+  /** The MRZ document number is the typed passport number (departure checks with an MRZ). */
+  mrzMatchesDocument: z.boolean().optional(),
+  /** The MRZ birth date is the stated date of birth (with an MRZ). */
+  mrzMatchesDateOfBirth: z.boolean().optional(),
+  /** The MRZ sex is the stated sex (with an MRZ). */
+  mrzMatchesSex: z.boolean().optional(),
+  /** The MRZ nationality is IDN (with an MRZ). */
+  mrzMatchesNationality: z.boolean().optional(),
+  /** The passport's expiry date read from the MRZ. */
+  mrzExpiryDate: tagField(z.iso.date(), 'date').optional(),
+  /** The passport in the MRZ has expired by the reference date. */
+  mrzExpiredOnReferenceDate: z.boolean().optional(),
+  /** Every MRZ comparison agrees (document number where typed, birth date, sex, nationality). */
+  mrzAgrees: z.boolean().optional(),
 };
 
 export const derivedDepartureSchema = z.strictObject({
@@ -242,6 +266,18 @@ function salaryUsd(employment: DepartureCheck['employment']): number | undefined
   return rate === undefined ? undefined : Math.round((amount / rate) * 100) / 100;
 }
 
+/** The NIK and (when scanned) MRZ consistency facts of the person on an application. */
+function identityFacts(
+  person: DepartureCheck['traveller'] | PassportApplication['applicant'],
+  referenceDate: string,
+  mrz: readonly [string, string] | readonly string[] | undefined,
+  passportNumber: string | undefined,
+) {
+  const nik = nikFacts(person);
+  const fromMrz = mrz?.length === 2 ? mrzFacts([mrz[0]!, mrz[1]!], { passportNumber, dateOfBirth: person.dateOfBirth, sex: person.sex, referenceDate }) : undefined;
+  return { ...nik, ...fromMrz };
+}
+
 /** Computes the derived block. Pure: the only "now" is the optional receivedAt the caller passes. */
 export function buildSubject(kind: 'departure', data: DepartureCheck, options?: SubjectOptions): ScreeningSubject;
 export function buildSubject(kind: 'passport', data: PassportApplication, options?: SubjectOptions): ScreeningSubject;
@@ -263,6 +299,7 @@ export function buildSubject(kind: ScreeningKind, data: DepartureCheck | Passpor
       documentedSeafarer: documentedSeafarer(d),
       documentedPilgrim:
         d.purpose.declaredPurpose === 'umrah_hajj' && (d.purpose.visaType === 'umrah' || d.purpose.visaType === 'hajj') && licensedOrganiser(d),
+      ...identityFacts(d.traveller, departureDate, d.mrz, d.traveller.passportNumber),
     };
     if (d.trip.returnDate !== undefined) derived.tripLengthDays = dateToEpochDay(d.trip.returnDate) - dateToEpochDay(departureDate);
     const usd = salaryUsd(d.employment);
@@ -288,6 +325,7 @@ export function buildSubject(kind: ScreeningKind, data: DepartureCheck | Passpor
     purpose: p.statedPurpose,
     documentedSeafarer: documentedSeafarer(p),
     documentedPilgrim: p.statedPurpose === 'umrah_hajj' && licensedOrganiser(p),
+    ...identityFacts(p.applicant, p.applicationDate, p.mrz, undefined),
   };
   if (p.intendedDestinationCity !== undefined) {
     derived.destinationCity = p.intendedDestinationCity;

@@ -5,7 +5,7 @@ export function cambodiaLure() {
   return {
     traveller: {
       fullName: '  Rina   Marlina ',
-      nik: '3201234509870001',
+      nik: '3201235403010001',
       passportNumber: 'c1234567',
       dateOfBirth: '2001-03-14',
       sex: 'F',

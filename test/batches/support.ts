@@ -1,5 +1,6 @@
 import { cambodiaLure, japanHoliday, passportForWorkInCambodia, proceduralWorker } from '../applications/payloads';
 import { api, bearer, query, type TestContext } from '../support/harness';
+import { nikFor } from '../support/nik';
 
 type Payload = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ export const departureTemplates = [
  */
 export function departureRow(i: number): Payload {
   const row = departureTemplates[(i - 1) % departureTemplates.length]!() as Payload & { traveller: Payload; employment?: Payload };
-  row.traveller = { ...row.traveller, fullName: `${String(row.traveller.fullName)} ${nameWord(i)}`, nik: `3201${digits(i, 12)}`, passportNumber: `C${digits(i, 7)}` };
+  row.traveller = { ...row.traveller, fullName: `${String(row.traveller.fullName)} ${nameWord(i)}`, nik: nikFor(row.traveller as { dateOfBirth: string; sex: string }, i), passportNumber: `C${digits(i, 7)}` };
   if (row.employment) {
     const employment: Payload = { ...row.employment, employerName: `${String(row.employment.employerName)} ${i}` };
     if (employment.recruiterPhone) employment.recruiterPhone = `+85512${digits(i % 1_000_000, 6)}`;
@@ -44,7 +45,7 @@ export function departureRow(i: number): Payload {
 
 export function passportRow(i: number): Payload {
   const row = passportForWorkInCambodia() as Payload & { applicant: Payload };
-  row.applicant = { ...row.applicant, fullName: `${String(row.applicant.fullName)} ${nameWord(i)}`, nik: `3215${digits(i, 12)}` };
+  row.applicant = { ...row.applicant, fullName: `${String(row.applicant.fullName)} ${nameWord(i)}`, nik: nikFor(row.applicant as { dateOfBirth: string; sex: string }, i, '321501') };
   return row;
 }
 

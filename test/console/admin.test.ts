@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
 import { cambodiaLure, japanHoliday } from '../applications/payloads';
 import { closeServer, launchChromium, listen, officeScreen, screenshot } from './browser';
+import { nikFor } from '../support/nik';
 
 let ctx: TestContext;
 let server: Server | undefined;
@@ -60,7 +61,7 @@ const text = async (page: Page, selector: string) => ((await page.locator(select
 /** A distinct traveller with the lure's recruiter. */
 function lureFor(n: number) {
   const body = cambodiaLure();
-  body.traveller = { ...body.traveller, fullName: `Traveller ${n}`, nik: `32012345098700${String(n).padStart(2, '0')}`, passportNumber: `C12345${String(n).padStart(2, '0')}` };
+  body.traveller = { ...body.traveller, fullName: `Traveller ${n}`, nik: nikFor(body.traveller, 7000 + n, '320123'), passportNumber: `C12345${String(n).padStart(2, '0')}` };
   return body;
 }
 

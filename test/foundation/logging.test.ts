@@ -32,6 +32,6 @@ describe('request logs', () => {
     expect(line).toMatchObject({ userId: officer.id, role: 'officer', office: 'TPI-CGK', res: { statusCode: 201 } });
     expect((line!.req as { id: string }).id).toBe(res.headers['x-request-id']);
     const text = JSON.stringify(lines);
-    for (const secret of ['3201234509870001', 'C1234567', '81234567890', 'Rina', officer.token]) expect(text).not.toContain(secret);
+    for (const secret of ['3201235403010001', 'C1234567', '81234567890', 'Rina', officer.token]) expect(text).not.toContain(secret);
   });
 });

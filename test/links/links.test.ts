@@ -2,13 +2,14 @@ import { linkedApplicationsQuery } from '../../src/links/queries';
 import { toQuery } from '../../src/db/prepared';
 import { japanHoliday, passportForWorkInCambodia } from '../applications/payloads';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
+import { nikFor } from '../support/nik';
 
 /** A holiday departure of traveller n (own NIK and passport), departing on the given day, recruited by `phone`. */
 function traveller(n: number, departureAt: string, employment: Record<string, unknown>, trip: Record<string, unknown> = {}) {
   const body = japanHoliday();
   return {
     ...body,
-    traveller: { ...body.traveller, fullName: `Traveller ${n}`, nik: `32010101010${String(n).padStart(5, '0')}`, passportNumber: `C${String(1000000 + n)}` },
+    traveller: { ...body.traveller, fullName: `Traveller ${n}`, nik: nikFor(body.traveller, n, '320101'), passportNumber: `C${String(1000000 + n)}` },
     trip: { ...body.trip, departureAt, returnDate: '2027-02-01', ...trip },
     employment: { hasJobOffer: false, ...employment },
   };

@@ -1,5 +1,6 @@
 import { japanHoliday } from '../applications/payloads';
 import { api, bearer, type TestContext } from '../support/harness';
+import { nikFor } from '../support/nik';
 
 const DAY_MS = 86_400_000;
 /** A distinct name word per number (one syllable per digit): names with digits would fold ("11" to "1") in the person name key. */
@@ -21,7 +22,7 @@ export function tourist(n: number, departureAt: string, recruiterPhone: string, 
   const returnDate = new Date(new Date(departureAt).getTime() + 10 * DAY_MS).toISOString().slice(0, 10);
   return {
     ...body,
-    traveller: { ...body.traveller, fullName: touristName(n), nik: `35010101019${String(n).padStart(5, '0')}`, passportNumber: `E${String(2000000 + n)}` },
+    traveller: { ...body.traveller, fullName: touristName(n), nik: nikFor(body.traveller, n, '350101'), passportNumber: `E${String(2000000 + n)}` },
     trip: { ...body.trip, departureAt, destinationCountry: 'KH', destinationCity: 'Siem Reap', returnDate },
     employment: { hasJobOffer: false, recruiterPhone, ...extra.employment },
   };

@@ -1,6 +1,7 @@
 import { readRuleSetDirectory } from '../../src/rulesets/loading';
 import { cambodiaLure, japanHoliday, passportForWorkInCambodia, proceduralWorker } from '../applications/payloads';
 import { api, bearer, type TestContext } from '../support/harness';
+import { nikFor } from '../support/nik';
 
 /** The default rule set's files without its tests/ (variants change outcomes those tests pin down). */
 export function defaultFiles(): Record<string, string> {
@@ -64,22 +65,22 @@ export async function seedHistory(ctx: TestContext, officer: string, passportOff
   people.forEach((person, i) => {
     const holiday = (country: string) => {
       const body = japanHoliday();
-      Object.assign(body.traveller, person);
+      Object.assign(body.traveller, person, { nik: nikFor(person, 10 * i + 1) });
       body.trip.destinationCountry = country;
       return body;
     };
     for (const country of ['JP', 'TH', 'KH', 'MM']) bodies.push({ path: '/api/v1/departure-checks', token: officer, body: holiday(country) });
     if (i % 2 === 0) {
       const lure = cambodiaLure();
-      Object.assign(lure.traveller, person);
+      Object.assign(lure.traveller, person, { nik: nikFor(person, 10 * i + 2) });
       bodies.push({ path: '/api/v1/departure-checks', token: officer, body: lure });
     } else {
       const worker = proceduralWorker();
-      Object.assign(worker.traveller, person);
+      Object.assign(worker.traveller, person, { nik: nikFor(person, 10 * i + 3) });
       bodies.push({ path: '/api/v1/departure-checks', token: officer, body: worker });
     }
     const passport = passportForWorkInCambodia();
-    Object.assign(passport.applicant, person);
+    Object.assign(passport.applicant, person, { nik: nikFor(person, 10 * i + 4) });
     bodies.push({ path: '/api/v1/passport-applications', token: passportOfficer, body: passport });
   });
   const ids: string[] = [];

@@ -3,6 +3,7 @@ import { cambodiaLure, japanHoliday, passportForWorkInCambodia } from '../applic
 import { departureCheckInputSchema, passportApplicationInputSchema, type Application } from '../../src/screening/application-schema';
 import { resolveScreeningContext, resolveScreeningContexts } from '../../src/screening/context';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
+import { nikFor } from '../support/nik';
 
 describe('screening contexts resolved together', () => {
   let ctx: TestContext;
@@ -13,7 +14,7 @@ describe('screening contexts resolved together', () => {
     const body = cambodiaLure();
     return {
       ...body,
-      traveller: { ...body.traveller, nik: `32012345098${String(70000 + n)}`, passportNumber: `C${String(1000000 + n)}` },
+      traveller: { ...body.traveller, nik: nikFor(body.traveller, 7000 + n, '320123'), passportNumber: `C${String(1000000 + n)}` },
       employment: { ...body.employment, ...changes },
     };
   };

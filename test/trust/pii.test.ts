@@ -12,7 +12,7 @@ import { dropConnectionMidTransaction } from './support';
 type User = Awaited<ReturnType<TestContext['userFor']>>;
 
 /** Every personal number the flow below sends, in the forms it is sent and stored. */
-const traveller = { nik: '3201234509870001', passport: 'C1234567', phoneSent: '0812-3456-7890', phoneStored: '+6281234567890', recruiterStored: '+85512345678' };
+const traveller = { nik: '3201235403010001', passport: 'C1234567', phoneSent: '0812-3456-7890', phoneStored: '+6281234567890', recruiterStored: '+85512345678' };
 const applicant = { nik: '3215010101000004', phoneSent: '0813-9876-5432', phoneStored: '+6281398765432' };
 const personalNumbers = [
   traveller.nik,
@@ -218,7 +218,7 @@ describe('personal data', () => {
     });
 
     it.each([
-      ['3201234509870001', '3201********0001'],
+      ['3201235403010001', '3201********0001'],
       ['C1234567', 'C*****67'],
       ['AB1234567', 'AB*****67'],
       ['123', '***'],

@@ -1,6 +1,7 @@
 /** Watchlist matching end to end: entries added through the API, departures screened through the API. */
 import { japanHoliday, proceduralWorker } from '../applications/payloads';
 import { api, bearer, createTestContext, type TestContext } from '../support/harness';
+import { nikFor } from '../support/nik';
 
 interface Hit {
   ruleId: string;
@@ -19,7 +20,7 @@ function departure(employment: Record<string, unknown>, extra: Record<string, un
   n++;
   return {
     ...body,
-    traveller: { ...body.traveller, fullName: `Budi Santoso ${n}`, nik: `33010101010${String(n).padStart(5, '0')}`, passportNumber: `B${String(2000000 + n)}` },
+    traveller: { ...body.traveller, fullName: `Budi Santoso ${n}`, nik: nikFor(body.traveller, n, '330101'), passportNumber: `B${String(2000000 + n)}` },
     employment: { hasJobOffer: false, ...employment },
     ...extra,
   };
