@@ -16,6 +16,7 @@ import { watchlistRoutes } from './watchlists/routes';
 import { linkRoutes } from './links/routes';
 import { networkRoutes } from './networks/routes';
 import { personRoutes } from './persons/routes';
+import { subjectRoutes } from './subjects';
 import { batchRoutes } from './batches/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { rulesetRoutes } from './rulesets/routes';
@@ -80,7 +81,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metrics.httpTimer());
   app.use(helmet());
   app.use(corsPolicy(config.CORS_ALLOWED_ORIGINS));
-  app.use(requireJsonBody((path) => path === '/api/v1/batches' || path === '/api/v1/watchlists/import' || isAttachmentUpload(path) || path === '/api/v1/manifests'));
+  app.use(requireJsonBody((path) => path === '/api/v1/batches' || path === '/api/v1/watchlists/import' || path === '/api/v1/subjects/import' || isAttachmentUpload(path) || path === '/api/v1/manifests'));
   app.use(express.json({ limit: config.BODY_LIMIT, strict: true }));
 
   app.use(healthRoutes(db, jobs));
@@ -126,6 +127,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(manifestRoutes(deps, tokens));
   api.use('/networks', networkRoutes(deps));
   api.use(personRoutes(deps));
+  api.use('/subjects', subjectRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

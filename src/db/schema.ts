@@ -15,3 +15,4 @@ export * from '../manifests/schema';
 export * from '../networks/schema';
 export * from '../persons/schema';
 export * from '../referrals/schema';
+export * from '../subjects/schema';

@@ -3,6 +3,7 @@ import type { Database } from '../db/client';
 import { runPrepared } from '../db/prepared';
 import { linkLookup, type LinkRow } from '../links/queries';
 import { historyLookup, type HistoryRow } from '../persons/history';
+import { subjectOfInterestLookup, type SubjectRow } from '../subjects/matching';
 import { watchlistLookup, type MatchRow } from '../watchlists/matching';
 import type { ScreenedItem } from './application-schema';
 import type { ScreeningRequirements } from './engine/requirements';
@@ -23,7 +24,7 @@ export interface ScreeningContextPort {
   ): Promise<Array<ScreeningContext | undefined>>;
 }
 
-/** The database-backed port: watchlist matches, links and person history in one statement (resolveScreeningContexts). */
+/** The database-backed port: watchlist matches, links, person history and subject-of-interest entries in one statement (resolveScreeningContexts). */
 export const databaseScreeningContext: ScreeningContextPort = {
   resolve: (db, applications, receivedAt, requirements, officeCode) => resolveScreeningContexts(db, applications, receivedAt, requirements, officeCode),
 };
@@ -60,7 +61,7 @@ export async function resolveScreeningContext(
 
 /** One part of the context statement: a query whose rows come back as one JSON array column. */
 interface Part {
-  name: 'watchlist' | 'links' | 'history';
+  name: 'watchlist' | 'links' | 'history' | 'subjects';
   query: SQL;
 }
 
@@ -85,7 +86,9 @@ export async function resolveScreeningContexts(
   const needs = applications.map((application) => requirements?.[application.kind]);
   const asked = applications.flatMap((application, i) => {
     const need = needs[i];
-    return need && (need.watchlist.length > 0 || need.links.length > 0 || need.history.length > 0) ? [{ application, need, item: i }] : [];
+    return need && (need.watchlist.length > 0 || need.links.length > 0 || need.history.length > 0 || need.subjectsOfInterest.length > 0)
+      ? [{ application, need, item: i }]
+      : [];
   });
   if (asked.length === 0) return applications.map(() => undefined);
   const watchlist = watchlistLookup(
@@ -102,17 +105,24 @@ export async function resolveScreeningContexts(
     receivedAt,
     officeCode,
   );
+  // Entries on the list at factsAsOf whose bar covers the receipt (src/subjects/matching.ts).
+  const subjects = subjectOfInterestLookup(
+    asked.map(({ application, need }) => ({ application, matches: need.subjectsOfInterest })),
+    receivedAt,
+    factsAsOf,
+  );
   const parts: Part[] = [];
   if (watchlist) parts.push({ name: 'watchlist', query: watchlist.query });
   if (links) parts.push({ name: 'links', query: links.query });
   if (history) parts.push({ name: 'history', query: history.query });
+  if (subjects) parts.push({ name: 'subjects', query: subjects.query });
   // All parts in one statement: one round trip for the lot. Its text depends only on which parts
   // there are, so each combination is its own prepared statement.
   const columns = parts.map(({ name, query }) => sql`coalesce((select json_agg(x) from (${query}) x), '[]'::json) as ${sql.identifier(name)}`);
   const [row] =
     parts.length === 0
       ? [undefined]
-      : await runPrepared<{ watchlist?: MatchRow[]; links?: LinkRow[]; history?: HistoryRow[] }>(
+      : await runPrepared<{ watchlist?: MatchRow[]; links?: LinkRow[]; history?: HistoryRow[]; subjects?: SubjectRow[] }>(
           db,
           `saring_screening_context_${parts.map((p) => p.name).join('_')}`,
           sql`select ${sql.join(columns, sql`, `)}`,
@@ -120,10 +130,12 @@ export async function resolveScreeningContexts(
   const watchlistOf = watchlist?.read(row?.watchlist ?? []);
   const linksOf = links?.read(row?.links ?? []);
   const historyOf = history?.read(row?.history ?? []);
+  const subjectsOf = subjects?.read(row?.subjects ?? []);
   const contexts: Array<ScreeningContext | undefined> = applications.map(() => undefined);
   asked.forEach(({ item, need }, position) => {
     const context: ScreeningContext = { watchlist: watchlistOf?.[position] ?? [], links: linksOf?.[position] ?? {} };
     if (need.history.length > 0) context.history = historyOf?.[position] ?? [];
+    if (need.subjectsOfInterest.length > 0) context.subjectsOfInterest = subjectsOf?.[position] ?? [];
     contexts[item] = context;
   });
   return contexts;

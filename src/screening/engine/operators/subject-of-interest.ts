@@ -17,7 +17,15 @@ export const subjectOfInterestOperator = defineOperator({
     return {
       test: (s) => found(s).length > 0,
       explain(s, _outcome, evidence) {
-        evidence.subjectOfInterest = found(s).map(({ entryId, matchedBy, reason, source, barFrom, barUntil, officeCode }) => ({ entryId, matchedBy, reason, source, barFrom, barUntil, officeCode }));
+        // An entry found by several keys is cited once, by the first (nik, passport, nameDob).
+        const seen = new Set<string>();
+        evidence.subjectOfInterest = found(s)
+          .filter(({ entryId }) => {
+            if (seen.has(entryId)) return false;
+            seen.add(entryId);
+            return true;
+          })
+          .map(({ entryId, matchedBy, reason, source, barFrom, barUntil, officeCode }) => ({ entryId, matchedBy, reason, source, barFrom, barUntil, officeCode }));
       },
     };
   },
