@@ -901,7 +901,57 @@ export const endpoints: Endpoint[] = [
     request: async () => ({ path: '/api/v1/watchlists/import?dryRun=true', contentType: 'text/csv', body: `list,name,source\nagency,PT Import ${unique()},Polri referral\n` }),
     expect: adminsOnly(200),
   },
+
+  // Issue 20: the subject-of-interest list. Supervisors and admins keep their office's entries (headquarters: every office's); anyone signed in opens one.
+  { method: 'get', path: '/api/v1/subjects/entries', expect: supervisorsAndAdmins(200) },
+  {
+    method: 'post',
+    path: '/api/v1/subjects/entries',
+    body: 'json',
+    request: async () => ({ path: '/api/v1/subjects/entries', body: { fullName: `Subjek ${unique()}`, dateOfBirth: '1990-01-01', reason: 'Ditunda', source: 'TPI-CGK', barUntil: halfYearAhead() } }),
+    expect: supervisorsAndAdmins(201),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/subjects/entries/:id',
+    request: async (fx) => ({ path: `/api/v1/subjects/entries/${await fx.once('subject', () => subjectEntry(fx, 'TPI-CGK'))}` }),
+    expect: anyone(200),
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/subjects/entries/:id',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/subjects/entries/${await subjectEntry(fx, 'TPI-CGK')}`, body: { note: 'checked again' } }),
+    expect: [403, 403, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/subjects/entries/:id/revoke',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/subjects/entries/${await subjectEntry(fx, 'TPI-CGK')}/revoke`, body: { reason: 'bar lifted' } }),
+    expect: [403, 403, 403, 403, 200, 404, 200, 200, 404, 200, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/subjects/import',
+    body: 'csv',
+    request: async () => ({ path: '/api/v1/subjects/import?dryRun=true', contentType: 'text/csv', body: `fullName,dateOfBirth,reason,source,barUntil\nSubjek ${unique()},1990-01-01,Ditunda,TPI-CGK,${halfYearAhead()}\n` }),
+    expect: supervisorsAndAdmins(200),
+  },
 ];
+
+/** A bar's end half a year from now (a bar may last at most 5 years). */
+const halfYearAhead = () => new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
+
+/** A subject-of-interest entry of the office (a new person each time), added by its supervisor. */
+async function subjectEntry(fx: Fixtures, officeCode: string): Promise<string> {
+  const res = await request(fx.ctx.app)
+    .post('/api/v1/subjects/entries')
+    .set(bearer(fx.user('supervisor', officeCode).token))
+    .send({ fullName: `Subjek ${unique()}`, dateOfBirth: '1990-01-01', reason: 'Ditunda', source: officeCode, barUntil: halfYearAhead() });
+  if (res.status !== 201) throw new Error(`fixture subject entry failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
 
 /** Sends one built request as a caller. */
 export function send(ctx: TestContext, endpoint: Endpoint, caller: Caller, built: BuiltRequest) {
