@@ -18,7 +18,8 @@ import type { ScreeningKind } from '../src/screening/application-schema';
 import { compileKeywordMatcher, normaliseText, type KeywordMatcher } from '../src/screening/engine/text';
 import type { Condition, FieldCondition, RuleSet } from '../src/screening/engine/rule-set';
 import { effectiveMinSimilarity } from '../src/screening/engine/requirements';
-import type { LinkedApplication, ScreeningContext, ScreeningSubject, WatchlistMatch } from '../src/screening/subject';
+import { personMatches, type HistoryRecord, type LinkedApplication, type ScreeningContext, type ScreeningSubject, type SubjectOfInterestHit, type WatchlistMatch } from '../src/screening/subject';
+import type { HistoryCondition } from '../src/screening/engine/rule-set';
 
 type JreCondition = Exclude<NestedCondition, TopLevelCondition> | TopLevelCondition;
 
@@ -99,6 +100,8 @@ class Translator {
       const { by, withinDays, atLeast } = cond.linked;
       return { fact: 'context', path: `$.links.${by}`, operator: 'linkedTravellers', value: { withinDays, atLeast } };
     }
+    if ('history' in cond) return { fact: 'context', path: '$.history', operator: 'historyRecords', value: cond.history };
+    if ('subjectOfInterest' in cond) return { fact: 'context', path: '$.subjectsOfInterest', operator: 'subjectOfInterest', value: cond.subjectOfInterest.match ?? [...personMatches] };
     throw new Error(`no json-rules-engine translation for condition ${JSON.stringify(cond)}`);
   }
 }
@@ -155,6 +158,22 @@ export function translateRuleSet(ruleSet: RuleSet, options: JreOptions = {}): Jr
       const near = Array.isArray(linked) ? (linked as LinkedApplication[]).filter((l) => l.daysApart <= withinDays) : [];
       return new Set(near.map((l) => l.traveller)).size >= atLeast;
     });
+    engine.addOperator<unknown, HistoryCondition>('historyRecords', (records, h) => {
+      const found = Array.isArray(records)
+        ? (records as HistoryRecord[]).filter(
+            (r) =>
+              r.of === h.of &&
+              r.daysAgo <= h.withinDays &&
+              r.matchedBy.includes(h.match) &&
+              (!h.atOtherOffice || r.atOtherOffice) &&
+              (h.kind === undefined || r.kind === h.kind) &&
+              (!h.differentNik || !r.sameNik) &&
+              (h.nikDiffersInAtMost === undefined || r.nikDigitsDifferent <= h.nikDiffersInAtMost),
+          )
+        : [];
+      return found.length >= (h.atLeast ?? 1);
+    });
+    engine.addOperator<unknown, string[]>('subjectOfInterest', (hits, match) => Array.isArray(hits) && (hits as SubjectOfInterestHit[]).some((hit) => match.includes(hit.matchedBy)));
     engine.addOperator<unknown, boolean>('present', (value) => value !== undefined && value !== null);
     engine.addOperator<unknown, boolean>('absent', (value) => value === undefined || value === null);
     engine.addFact('normalisedText', async (params: Record<string, unknown>, almanac: Almanac) => {

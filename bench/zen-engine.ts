@@ -113,6 +113,23 @@ class ZenTranslator {
       const { by, withinDays, atLeast } = cond.linked;
       return `(links.${by} != null and count(values(links.${by}), # <= ${withinDays}) >= ${atLeast})`;
     }
+    if ('history' in cond) {
+      const h = cond.history;
+      const tests = [
+        `#.of == ${literal(h.of)}`,
+        `#.daysAgo <= ${h.withinDays}`,
+        `${literal(h.match)} in #.matchedBy`,
+        ...(h.atOtherOffice ? ['#.atOtherOffice == true'] : []),
+        ...(h.kind !== undefined ? [`#.kind == ${literal(h.kind)}`] : []),
+        ...(h.differentNik ? ['#.sameNik == false'] : []),
+        ...(h.nikDiffersInAtMost !== undefined ? [`#.nikDigitsDifferent <= ${h.nikDiffersInAtMost}`] : []),
+      ];
+      return `(context.history != null and count(context.history, ${tests.join(' and ')}) >= ${h.atLeast ?? 1})`;
+    }
+    if ('subjectOfInterest' in cond) {
+      const match = cond.subjectOfInterest.match ?? ['nik', 'passport', 'nameDob'];
+      return `(context.subjectsOfInterest != null and some(context.subjectsOfInterest, #.matchedBy in ${array(match)}))`;
+    }
     throw new Error(`no ZEN translation for condition ${JSON.stringify(cond)}`);
   }
 }

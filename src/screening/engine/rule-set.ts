@@ -65,6 +65,8 @@ export interface HistoryCondition {
   atOtherOffice?: boolean;
   kind?: ApplicationKind;
   differentNik?: boolean;
+  /** Only applications whose NIK differs from this one's in at most so many digits. */
+  nikDiffersInAtMost?: number;
   atLeast?: number;
 }
 
