@@ -13,6 +13,7 @@ import { caseworkRoutes, createAttachmentStore, isAttachmentUpload } from './cas
 import { referralRoutes } from './referrals/routes';
 import { applicationRoutes } from './applications/routes';
 import { watchlistRoutes } from './watchlists/routes';
+import { allowlistRoutes } from './allowlists/routes';
 import { linkRoutes } from './links/routes';
 import { networkRoutes } from './networks/routes';
 import { personRoutes } from './persons/routes';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/postponements', postponementRoutes(deps));
   api.use('/referrals', referralRoutes(deps));
   api.use('/watchlists', watchlistRoutes(deps));
+  api.use('/allowlists', allowlistRoutes(deps));
   api.use('/links', linkRoutes(deps));
   api.use(manifestRoutes(deps, tokens));
   api.use('/networks', networkRoutes(deps));

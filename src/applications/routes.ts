@@ -104,7 +104,9 @@ export function applicationRoutes(deps: AppDependencies, metrics?: Metrics): Rou
       ...application,
       idempotencyKey: undefined,
       requestHash: undefined,
-      decision: latest ? { outcome: latest.outcome, score: latest.score, hits: latest.hits, ruleSetVersion: latest.ruleSetVersion } : null,
+      decision: latest
+        ? { outcome: latest.outcome, score: latest.score, hits: latest.hits, ruleSetVersion: latest.ruleSetVersion, ...(latest.suppressed ? { suppressed: latest.suppressed } : {}) }
+        : null,
       decisions,
       caseId,
       caseState,

@@ -82,6 +82,8 @@ export const decisions = pgTable(
     supersedesDecisionId: uuid('supersedes_decision_id'),
     /** Cluster decisions: the facts (links, watchlists) were resolved as of this moment, not the receipt. */
     contextAsOf: timestamp('context_as_of', { withTimezone: true }),
+    /** Which allowlist entry suppressed which rule (`SuppressedHit[]`); null when none did. */
+    suppressed: jsonb('suppressed'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('decisions_application_idx').on(t.applicationId, t.createdAt)],

@@ -155,6 +155,7 @@ export class IntakeService {
           score: first.score,
           hits: first.hits as ScreeningDecision['hits'],
           ruleSetVersion: first.ruleSetVersion,
+          ...(first.suppressed ? { suppressed: first.suppressed as NonNullable<ScreeningDecision['suppressed']> } : {}),
         },
         caseId: row.caseId,
       },
@@ -226,6 +227,7 @@ export async function storeScreenedApplications(
     outcome: decision.outcome,
     score: decision.score,
     hits: decision.hits,
+    suppressed: decision.suppressed ?? null,
     trigger: trigger ?? 'intake',
   }));
   const screenedAudits = inputs.map(({ intake, actor, decision, requestId }, i) => ({

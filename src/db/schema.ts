@@ -16,3 +16,4 @@ export * from '../networks/schema';
 export * from '../persons/schema';
 export * from '../referrals/schema';
 export * from '../subjects/schema';
+export * from '../allowlists/schema';

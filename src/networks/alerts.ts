@@ -129,6 +129,7 @@ async function alertMember(
         outcome: decision.outcome,
         score: decision.score,
         hits: decision.hits,
+        suppressed: decision.suppressed ?? null,
         trigger: 'cluster',
         supersedesDecisionId: latest?.id ?? null,
         contextAsOf: asOf,

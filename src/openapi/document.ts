@@ -10,6 +10,7 @@ import { reviewApi } from '../review/openapi';
 import { rulesetApi } from '../rulesets/openapi';
 import { watchlistApi } from '../watchlists/openapi';
 import { subjectApi } from '../subjects';
+import { allowlistApi } from '../allowlists/openapi';
 import { linkApi } from '../links/openapi';
 import { networkApi } from '../networks/openapi';
 import { personApi } from '../persons/openapi';
@@ -20,7 +21,7 @@ import { manifestApi } from '../manifests';
 import { registerRoutes, type ApiRoute } from './registry';
 
 /** Every documented endpoint, component by component. */
-export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...referralApi, ...auditApi, ...watchlistApi, ...linkApi, ...networkApi, ...personApi, ...subjectApi, ...batchApi, ...webhookApi, ...manifestApi];
+export const apiRoutes: readonly ApiRoute[] = [...healthApi, ...metricsApi, ...authApi, ...officeApi, ...applicationApi, ...reviewApi, ...caseworkApi, ...rulesetApi, ...postponementApi, ...referralApi, ...auditApi, ...watchlistApi, ...allowlistApi, ...linkApi, ...networkApi, ...personApi, ...subjectApi, ...batchApi, ...webhookApi, ...manifestApi];
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 

@@ -79,6 +79,7 @@ export async function rescreenApplication(
         outcome: decision.outcome,
         score: decision.score,
         hits: decision.hits,
+        suppressed: decision.suppressed ?? null,
         trigger: 'rescreen',
         supersedesDecisionId: latest?.id ?? null,
       })

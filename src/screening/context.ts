@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { runPrepared } from '../db/prepared';
+import { allowlistLookup, type AllowlistRow } from '../allowlists/matching';
 import { linkLookup, type LinkRow } from '../links/queries';
 import { historyLookup, type HistoryRow } from '../persons/history';
 import { subjectOfInterestLookup, type SubjectRow } from '../subjects/matching';
@@ -24,14 +25,14 @@ export interface ScreeningContextPort {
   ): Promise<Array<ScreeningContext | undefined>>;
 }
 
-/** The database-backed port: watchlist matches, links, person history and subject-of-interest entries in one statement (resolveScreeningContexts). */
+/** The database-backed port: watchlist matches, links, person history, subject-of-interest and allowlist entries in one statement (resolveScreeningContexts). */
 export const databaseScreeningContext: ScreeningContextPort = {
   resolve: (db, applications, receivedAt, requirements, officeCode) => resolveScreeningContexts(db, applications, receivedAt, requirements, officeCode),
 };
 
 /**
  * Resolves the facts rules may read from outside the application (watchlist matches, links to
- * other applications, the person's earlier records) before the pure engine evaluates it. Every
+ * other applications, the person's earlier records, allowlist entries naming its agency or person) before the pure engine evaluates it. Every
  * screening path (single requests, batches, re-screens, replays) calls this, so they all see the
  * same facts.
  *
@@ -61,7 +62,7 @@ export async function resolveScreeningContext(
 
 /** One part of the context statement: a query whose rows come back as one JSON array column. */
 interface Part {
-  name: 'watchlist' | 'links' | 'history' | 'subjects';
+  name: 'watchlist' | 'links' | 'history' | 'subjects' | 'allowlist';
   query: SQL;
 }
 
@@ -86,7 +87,9 @@ export async function resolveScreeningContexts(
   const needs = applications.map((application) => requirements?.[application.kind]);
   const asked = applications.flatMap((application, i) => {
     const need = needs[i];
-    return need && (need.watchlist.length > 0 || need.links.length > 0 || need.history.length > 0 || need.subjectsOfInterest.length > 0)
+    // Allowlist entries may name any rule, so every counter application is looked up (manifests name no agency or NIK).
+    const allowlisted = need !== undefined && application.kind !== 'manifest';
+    return need && (allowlisted || need.watchlist.length > 0 || need.links.length > 0 || need.history.length > 0 || need.subjectsOfInterest.length > 0)
       ? [{ application, need, item: i }]
       : [];
   });
@@ -111,18 +114,23 @@ export async function resolveScreeningContexts(
     receivedAt,
     factsAsOf,
   );
+  const allowlist = allowlistLookup(
+    asked.map(({ application }) => application),
+    factsAsOf,
+  );
   const parts: Part[] = [];
   if (watchlist) parts.push({ name: 'watchlist', query: watchlist.query });
   if (links) parts.push({ name: 'links', query: links.query });
   if (history) parts.push({ name: 'history', query: history.query });
   if (subjects) parts.push({ name: 'subjects', query: subjects.query });
+  if (allowlist) parts.push({ name: 'allowlist', query: allowlist.query });
   // All parts in one statement: one round trip for the lot. Its text depends only on which parts
   // there are, so each combination is its own prepared statement.
   const columns = parts.map(({ name, query }) => sql`coalesce((select json_agg(x) from (${query}) x), '[]'::json) as ${sql.identifier(name)}`);
   const [row] =
     parts.length === 0
       ? [undefined]
-      : await runPrepared<{ watchlist?: MatchRow[]; links?: LinkRow[]; history?: HistoryRow[]; subjects?: SubjectRow[] }>(
+      : await runPrepared<{ watchlist?: MatchRow[]; links?: LinkRow[]; history?: HistoryRow[]; subjects?: SubjectRow[]; allowlist?: AllowlistRow[] }>(
           db,
           `saring_screening_context_${parts.map((p) => p.name).join('_')}`,
           sql`select ${sql.join(columns, sql`, `)}`,
@@ -131,11 +139,14 @@ export async function resolveScreeningContexts(
   const linksOf = links?.read(row?.links ?? []);
   const historyOf = history?.read(row?.history ?? []);
   const subjectsOf = subjects?.read(row?.subjects ?? []);
+  const allowlistOf = allowlist?.read(row?.allowlist ?? []);
   const contexts: Array<ScreeningContext | undefined> = applications.map(() => undefined);
   asked.forEach(({ item, need }, position) => {
     const context: ScreeningContext = { watchlist: watchlistOf?.[position] ?? [], links: linksOf?.[position] ?? {} };
     if (need.history.length > 0) context.history = historyOf?.[position] ?? [];
     if (need.subjectsOfInterest.length > 0) context.subjectsOfInterest = subjectsOf?.[position] ?? [];
+    const allowed = allowlistOf?.[position] ?? [];
+    if (allowed.length > 0) context.allowlist = allowed;
     contexts[item] = context;
   });
   return contexts;

@@ -13,11 +13,25 @@ export const ruleHitSchema = z
   })
   .meta({ id: 'RuleHit' });
 
+export const suppressedHitSchema = z
+  .object({
+    ruleId: z.string().meta({ example: 'trip.one-way-without-id-pmi' }),
+    entryId: z.string().meta({ description: 'The allowlist entry' }),
+    party: z.string().meta({ description: 'The verified party as the entry names it (identifiers masked)' }),
+    validUntil: z.string().meta({ description: 'When the entry lapses (exclusive)' }),
+    weight: z.number().meta({ description: 'The weight the hit would have added' }),
+  })
+  .meta({ id: 'SuppressedHit' });
+
 export const decisionSchema = z
   .object({
     outcome: z.enum(['CLEAR', 'REVIEW', 'POSTPONE_RECOMMENDED']),
     score: z.number(),
     hits: z.array(ruleHitSchema),
     ruleSetVersion: z.string().meta({ example: 'rs-0123456789abcdef' }),
+    suppressed: z
+      .array(suppressedHitSchema)
+      .optional()
+      .meta({ description: 'Present when an allowlist entry in force at the receipt dropped a hit: which entry suppressed which rule' }),
   })
   .meta({ id: 'Decision' });

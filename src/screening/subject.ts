@@ -199,6 +199,22 @@ const subjectOfInterestHitSchema = z.strictObject({
   officeCode: z.string().nullable(),
 });
 
+/** The kinds of verified party an allowlist entry names. */
+export const allowlistParties = ['placement_agency', 'travel_agency', 'crew_agency', 'person'] as const;
+export type AllowlistParty = (typeof allowlistParties)[number];
+
+/** One allowlist entry in force at the receipt time that names this application's party. */
+const allowlistMatchSchema = z.strictObject({
+  entryId: z.string().min(1),
+  partyType: z.enum(allowlistParties),
+  /** How the party reads in the explanation: the agency and its licence, or the person (identifier masked). */
+  party: z.string(),
+  /** The rule ids the entry suppresses. */
+  suppresses: z.array(z.string().min(1)).min(1),
+  /** Exclusive end of the entry's validity (ISO date-time). */
+  validUntil: z.string(),
+});
+
 /**
  * Facts resolved outside the engine (watchlist matches, linked applications, the person's history
  * and subject-of-interest entries), read by the `watchlist`, `linked`, `history` and
@@ -209,6 +225,8 @@ export const screeningContextSchema = z.strictObject({
   /** The person's earlier records, newest first. */
   history: z.array(historyRecordSchema).optional(),
   subjectsOfInterest: z.array(subjectOfInterestHitSchema).optional(),
+  /** Allowlist entries in force at the receipt naming this application's agency or person; their rules' hits are dropped. */
+  allowlist: z.array(allowlistMatchSchema).optional(),
   links: z
     .strictObject(Object.fromEntries(linkKeys.map((key) => [key, z.array(linkedApplicationSchema).optional()])) as Record<LinkKey, z.ZodOptional<z.ZodArray<typeof linkedApplicationSchema>>>)
     .optional(),
@@ -218,6 +236,7 @@ export type LinkedApplication = z.output<typeof linkedApplicationSchema>;
 export type ScreeningContext = z.output<typeof screeningContextSchema>;
 export type HistoryRecord = z.output<typeof historyRecordSchema>;
 export type SubjectOfInterestHit = z.output<typeof subjectOfInterestHitSchema>;
+export type AllowlistMatch = z.output<typeof allowlistMatchSchema>;
 
 export type ScreeningSubject =
   | { kind: 'departure'; data: DepartureCheck; derived: DerivedDeparture }

@@ -253,6 +253,18 @@ export class Fixtures {
     return (await this.expectOk<{ id: string }>(res, 'watchlist entry')).id;
   }
 
+  async allowlistEntry(): Promise<string> {
+    const res = await this.api('post', '/api/v1/allowlists/entries', this.user('admin', 'HQ').token).send({
+      partyType: 'placement_agency',
+      name: `PT Fixture ${unique()}`,
+      licence: `KEP ${unique()}`,
+      suppresses: ['procedural.no-id-pmi'],
+      source: 'KP2MI licence register',
+      validUntil: '2099-12-31',
+    });
+    return (await this.expectOk<{ id: string }>(res, 'allowlist entry')).id;
+  }
+
   backtest(): Promise<string> {
     return this.once('backtest', async () => {
       const res = await this.api('post', '/api/v1/rulesets/active/backtest', this.user('admin', 'HQ').token).send({ from: '2020-01-01', to: '2030-01-01' });
@@ -862,6 +874,32 @@ export const endpoints: Endpoint[] = [
     body: 'json',
     request: async (fx) => ({ path: `/api/v1/referrals/${await referralIn(fx, 'TPI-CGK')}/status`, body: { status: 'acknowledged' } }),
     expect: [200, 404, 200, 404, 200, 404, 200, 403, 403, 403, 401],
+  },
+
+  // Allowlists: the rules administrators' (admins); entries may carry a NIK, so only admins read them.
+  { method: 'get', path: '/api/v1/allowlists/entries', expect: adminsOnly(200) },
+  {
+    method: 'post',
+    path: '/api/v1/allowlists/entries',
+    body: 'json',
+    request: async () => ({
+      path: '/api/v1/allowlists/entries',
+      body: { partyType: 'travel_agency', name: `PT Umrah ${unique()}`, licence: `PPIU ${unique()}`, suppresses: ['trip.one-way-without-id-pmi'], source: 'Kemenag PPIU list', validUntil: '2099-12-31' },
+    }),
+    expect: adminsOnly(201),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/allowlists/entries/:id',
+    request: async (fx) => ({ path: `/api/v1/allowlists/entries/${await fx.once('allowlist', () => fx.allowlistEntry())}` }),
+    expect: adminsOnly(200),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/allowlists/entries/:id/revoke',
+    body: 'json',
+    request: async (fx) => ({ path: `/api/v1/allowlists/entries/${await fx.allowlistEntry()}/revoke`, body: { reason: 'licence suspended' } }),
+    expect: adminsOnly(200),
   },
 
   // Watchlists: supervisors and admins read the lists, anyone signed in reads one entry (decisions cite them), admins change them.

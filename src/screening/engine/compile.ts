@@ -9,7 +9,7 @@ import { defaultOperators, type OperatorRegistry } from './operators/registry';
 import type { Evidence, Node, Path, State } from './operators/kit';
 import type { ScreeningRequirements } from './requirements';
 import { type RuleSet, ruleSetVersion } from './rule-set';
-import type { Evaluation, Outcome, RuleHit, Translated } from './types';
+import type { Evaluation, Outcome, RuleHit, SuppressedHit, Translated } from './types';
 
 export interface CompileOptions {
   /** The grammar the rule set is written in (default: the built-in operators). */
@@ -93,8 +93,16 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
       let score = 0;
       let forced = false;
       const hits: RuleHit[] = [];
+      // Allowlist entries (in force at the receipt, resolved outside) drop the hits of the rules they name.
+      const allowed = context.allowlist;
+      let suppressed: SuppressedHit[] | undefined;
       for (const rule of byKind[subject.kind]) {
         if (!rule.when.test(state)) continue;
+        const entry = allowed?.find((e) => e.suppresses.includes(rule.id));
+        if (entry) {
+          (suppressed ??= []).push({ ruleId: rule.id, entryId: entry.entryId, party: entry.party, validUntil: entry.validUntil, weight: rule.weight });
+          continue;
+        }
         score += rule.weight;
         if (rule.mustReview) forced = true;
         const evidence: Evidence = {};
@@ -103,7 +111,9 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
       }
       hits.sort((a, b) => b.weight - a.weight || (a.ruleId < b.ruleId ? -1 : 1));
       const outcome: Outcome = score >= postpone ? 'POSTPONE_RECOMMENDED' : score >= review || forced ? 'REVIEW' : 'CLEAR';
-      return { outcome, score, hits, ruleSetVersion: version };
+      const evaluation: Evaluation = { outcome, score, hits, ruleSetVersion: version };
+      if (suppressed) evaluation.suppressed = suppressed;
+      return evaluation;
     },
   };
 }

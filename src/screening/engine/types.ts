@@ -17,9 +17,24 @@ export interface RuleHit {
   evidence: Record<string, unknown>;
 }
 
+/** A rule that fired but whose hit an allowlist entry in force at the receipt dropped. */
+export interface SuppressedHit {
+  ruleId: string;
+  /** The allowlist entry that suppressed it. */
+  entryId: string;
+  /** The verified party, as the entry names it. */
+  party: string;
+  /** When the entry lapses (exclusive, ISO date-time). */
+  validUntil: string;
+  /** The weight the hit would have added. */
+  weight: number;
+}
+
 export interface Evaluation {
   outcome: Outcome;
   score: number;
   hits: RuleHit[];
   ruleSetVersion: string;
+  /** Present only when an allowlist entry dropped a hit: which entry suppressed which rule. */
+  suppressed?: SuppressedHit[];
 }
