@@ -3,6 +3,7 @@
  * Reports outcome counts old (baseline) vs new (version), the transition matrix, per-rule hit counts and
  * deltas, sample applications for every transition, and the fairness report of both.
  */
+import { ruleOutcomes, type RuleOutcomes } from './outcomes';
 import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { applications } from '../applications/schema';
 import type { Database, RootDatabase } from '../db/client';
@@ -64,6 +65,8 @@ export interface BacktestReport {
   /** Every rule of either version: how many applications it fired on under each, largest change first. */
   rules: RuleDelta[];
   fairness: { old: FairnessReport; new: FairnessReport };
+  /** How the stored decisions in the range ended once a person decided, per rule (latest decision, whatever version): the evidence beside the deltas. */
+  ruleOutcomes?: RuleOutcomes;
 }
 
 function rangeCondition(range: BacktestRange): SQL {
@@ -172,6 +175,7 @@ export async function computeBacktest(
     .map(([ruleId, n]) => ({ ruleId, old: n.old, new: n.new, delta: n.new - n.old }))
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.ruleId < b.ruleId ? -1 : 1));
   report.fairness = { old: fairness.old.report(), new: fairness.new.report() };
+  report.ruleOutcomes = await ruleOutcomes(db, { from: range.from, to: range.to, office: null, kind: range.kind ?? undefined, version: null });
   return report;
 }
 

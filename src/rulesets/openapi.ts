@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../openapi/registry';
 import { decisionSchema } from '../screening/openapi-schemas';
-import { backtestSchema, listQuery, replayParams, replayQuery, rescreenSchema, runParams, uploadSchema, versionParams } from './routes';
+import { backtestSchema, listQuery, replayParams, replayQuery, rescreenSchema, ruleOutcomesQuery, runParams, uploadSchema, versionParams } from './routes';
 
 const outcomeCounts = z.object({ CLEAR: z.number().int(), REVIEW: z.number().int(), POSTPONE_RECOMMENDED: z.number().int() });
 
@@ -51,6 +51,28 @@ const fairnessSchema = z
   })
   .meta({ id: 'FairnessReport' });
 
+const outcomeCountsShape = {
+  hits: z.number().int().meta({ description: 'Applications whose latest decision carries the hit' }),
+  cleared: z.number().int(),
+  postponed: z.number().int(),
+  referred: z.number().int(),
+  open: z.number().int().meta({ description: 'A case still waits in the queue (open or claimed)' }),
+  awaitingApproval: z.number().int().meta({ description: 'Postponed by an officer, waiting for the second person' }),
+  noCase: z.number().int().meta({ description: 'CLEAR: no person was asked' }),
+  postponedShare: z.number().nullable().meta({ description: 'postponed / (cleared + postponed + referred); null before anyone decided' }),
+};
+export const ruleOutcomesSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    office: z.string().nullable(),
+    kind: z.string().nullable(),
+    version: z.string().nullable(),
+    applications: z.number().int().meta({ description: 'Applications in the window decided by the version, hit or not' }),
+    rules: z.array(z.object({ ruleId: z.string(), ...outcomeCountsShape, byOffice: z.array(z.object({ office: z.string(), ...outcomeCountsShape })) })),
+  })
+  .meta({ id: 'RuleOutcomes' });
+
 const backtestReportSchema = z
   .object({
     version: z.string(),
@@ -64,6 +86,7 @@ const backtestReportSchema = z
     samples: z.record(z.string(), z.array(z.uuid())).meta({ description: 'Up to 10 application ids per "OLD->NEW" transition' }),
     rules: z.array(z.object({ ruleId: z.string(), old: z.number().int(), new: z.number().int(), delta: z.number().int() })),
     fairness: z.object({ old: fairnessSchema, new: fairnessSchema }),
+    ruleOutcomes: ruleOutcomesSchema.optional().meta({ description: 'How the stored decisions in the window ended, per rule (all versions)' }),
   })
   .meta({ id: 'BacktestReport' });
 
@@ -227,6 +250,19 @@ export const rulesetApi: ApiRoute[] = [
     roles: readers,
     params: versionParams,
     success: { status: 200, description: 'The report', schema: fairnessSchema.extend({ version: z.string(), backtestId: z.uuid(), comparedWith: z.string(), computedAt: z.string() }).loose() },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rulesets/:version/rule-outcomes',
+    operationId: 'getRuleOutcomes',
+    tag: 'Rule sets',
+    summary:
+      "Per rule over a window of receipt (default the last 30 days): how many applications the version's latest decision hit, and how they ended once a person decided (cleared, postponed, referred) or that they are still open, overall and per office. Supervisors and admins outside headquarters see their own office",
+    roles: readers,
+    params: versionParams,
+    query: ruleOutcomesQuery,
+    success: { status: 200, description: 'The figures', schema: ruleOutcomesSchema },
     errors: [404],
   },
   {

@@ -197,6 +197,8 @@ describe('console: lists, links, rule sets and watchlists', () => {
     expect(total).toBe(stored.rows[0]!.n);
     expect(await text(page, '#backtest-transitions td[data-from="POSTPONE_RECOMMENDED"][data-to="POSTPONE_RECOMMENDED"]')).toBe(String(stored.rows[0]!.postponed));
     expect(await page.locator('#fairness-sex tbody tr').count()).toBeGreaterThan(0);
+    // The backtest report shows how the stored decisions in its range ended, per rule.
+    expect(await page.locator('#backtest-rule-outcomes tr[data-rule]').count()).toBeGreaterThan(0);
     await screenshot(page, '23-ruleset-backtest');
 
     await page.click('#ruleset-publish');
@@ -205,6 +207,18 @@ describe('console: lists, links, rule sets and watchlists', () => {
     await page.locator('[data-status="retired"]').waitFor();
     const now = await api(ctx).get('/api/v1/rulesets').set(bearer(admin.token));
     expect(now.body.active).toBe(activeVersion);
+
+    // The active version's page shows, per rule, how the applications it hit ended; the figures are the API's.
+    await page.goto(`${origin}/console/#/rulesets/${activeVersion}`);
+    await page.locator('#rule-outcomes').waitFor();
+    const figures = await api(ctx).get(`/api/v1/rulesets/${activeVersion}/rule-outcomes`).set(bearer(admin.token));
+    const top = figures.body.rules[0];
+    expect(top.hits).toBeGreaterThan(0);
+    const row = page.locator(`#rule-outcomes tr[data-rule="${top.ruleId}"]:not(.sub-row)`);
+    expect(await text(page, `#rule-outcomes tr[data-rule="${top.ruleId}"]:not(.sub-row) td[data-col="hits"]`)).toBe(String(top.hits));
+    expect(await row.locator('td[data-col="open"]').textContent()).toBe(String(top.open));
+    expect(await text(page, '#rule-outcomes-heading')).toBe('Akhir aplikasi per aturan');
+    await screenshot(page, '25-ruleset-rule-outcomes');
   });
 
   it('given an admin, when a recruiter phone is added to the watchlist and later revoked, then the list shows each state', async () => {

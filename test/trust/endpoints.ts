@@ -783,6 +783,12 @@ export const endpoints: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/rulesets/:version/rule-outcomes',
+    request: async () => ({ path: '/api/v1/rulesets/active/rule-outcomes?from=2026-01-01&to=2026-01-31' }),
+    expect: supervisorsAndAdmins(200),
+  },
+  {
+    method: 'get',
     path: '/api/v1/rulesets/:version/fairness',
     request: async (fx) => {
       await fx.backtest();

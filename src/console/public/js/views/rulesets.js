@@ -1,7 +1,8 @@
 // @ts-check
 // Rule sets (admins change them, supervisors read them): the list, a version's YAML files and
 // tests, uploading a draft folder (problems shown as file:line), publish and roll back, and a
-// backtest with its transition matrix, rule deltas and fairness report.
+// backtest with its transition matrix, rule deltas and fairness report, and per rule how the
+// applications it hit ended once an officer decided.
 import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, formatNumber, hasMessage, t, todayInJakarta } from '../i18n.js';
@@ -172,6 +173,47 @@ function ruleDeltas(report) {
 
 const percent = (value) => `${(value * 100).toFixed(1)}%`;
 
+const outcomeColumns = [
+  ['hits', 'rules.hits'],
+  ['cleared', 'rules.cleared'],
+  ['postponed', 'rules.postponed'],
+  ['referred', 'rules.referred'],
+  ['open', 'rules.stillOpen'],
+  ['awaitingApproval', 'rules.awaitingApproval'],
+  ['noCase', 'rules.noCase'],
+];
+
+/** Per rule: its hits and how the applications ended once a person decided; offices as sub-rows. */
+function ruleOutcomesTable(id, caption, figures) {
+  if (!figures.rules.length) return h('p', { id }, t('rules.outcomesNone'));
+  const cells = (counts) => [
+    ...outcomeColumns.map(([key]) => h('td', { class: 'num', 'data-col': key }, formatNumber(counts[key]))),
+    h('td', { class: 'num', 'data-col': 'postponedShare' }, counts.postponedShare === null ? '—' : percent(counts.postponedShare)),
+  ];
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { id },
+      h('caption', {}, caption),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { scope: 'col' }, t('rules.rule')), [...outcomeColumns.map(([, label]) => label), 'rules.postponedShare'].map((key) => h('th', { scope: 'col', class: 'num' }, t(key)))),
+      ),
+      h(
+        'tbody',
+        {},
+        figures.rules.flatMap((rule) => [
+          h('tr', { 'data-rule': rule.ruleId }, h('th', { scope: 'row' }, rule.ruleId), cells(rule)),
+          ...(rule.byOffice.length > 1 ? rule.byOffice.map((office) => h('tr', { class: 'sub-row', 'data-rule': rule.ruleId, 'data-office': office.office }, h('td', { class: 'hint' }, `↳ ${office.office}`), cells(office))) : []),
+        ]),
+      ),
+    ),
+  );
+}
+
 function fairnessTable(id, caption, groups, label = (group) => group) {
   return h(
     'table',
@@ -221,6 +263,7 @@ function backtestReport(report) {
     h('p', {}, t('rules.backtestSummary', { evaluated: formatNumber(report.evaluated), baseline: report.baselineVersion, delta: `${report.flaggedDelta > 0 ? '+' : ''}${formatNumber(report.flaggedDelta)}` })),
     h('div', { class: 'chart-grid' }, transitionMatrix(report), countsTable(report)),
     ruleDeltas(report),
+    report.ruleOutcomes ? ruleOutcomesTable('backtest-rule-outcomes', t('rules.outcomesStored'), report.ruleOutcomes) : null,
     fairnessReport(report.fairness?.new),
   );
 }
@@ -303,6 +346,38 @@ export async function rulesetView(ctx) {
       )
     : null;
 
+  // Rule outcome figures: this version's hits over a range and how officers ended them.
+  const outcomesArea = h('div', { 'aria-live': 'polite', id: 'rule-outcomes-area' });
+  const outcomesFrom = h('input', { type: 'date', id: 'outcomes-from', name: 'from', value: monthAgo });
+  const outcomesTo = h('input', { type: 'date', id: 'outcomes-to', name: 'to', value: todayInJakarta() });
+  const loadOutcomes = async () => {
+    if (!outcomesFrom.value || !outcomesTo.value || outcomesFrom.value > outcomesTo.value) {
+      replace(outcomesArea, message(t('rules.rangeInvalid'), 'error'));
+      return;
+    }
+    try {
+      const figures = await api('GET', `/rulesets/${version}/rule-outcomes`, { query: { from: outcomesFrom.value, to: outcomesTo.value } });
+      replace(outcomesArea, h('p', {}, t('rules.outcomesSummary', { count: formatNumber(figures.applications) })), ruleOutcomesTable('rule-outcomes', t('rules.outcomesTitle'), figures));
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) replace(outcomesArea, message(errorText(error), 'error'));
+    }
+  };
+  const outcomesForm = h(
+    'form',
+    {
+      class: 'filters',
+      novalidate: true,
+      id: 'rule-outcomes-form',
+      onSubmit: (event) => {
+        event.preventDefault();
+        void loadOutcomes();
+      },
+    },
+    h('div', { class: 'field' }, h('label', { for: 'outcomes-from' }, t('stats.from')), outcomesFrom),
+    h('div', { class: 'field' }, h('label', { for: 'outcomes-to' }, t('stats.to')), outcomesTo),
+    h('button', { type: 'submit', id: 'rule-outcomes-load' }, t('rules.outcomesLoad')),
+  );
+
   const notice = ctx.memory.notice;
   ctx.memory.notice = null;
   replace(
@@ -349,8 +424,17 @@ export async function rulesetView(ctx) {
         ),
       ),
     ),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'rule-outcomes-heading', id: 'rule-outcomes-panel' },
+      h('h2', { id: 'rule-outcomes-heading' }, t('rules.outcomesTitle')),
+      h('p', { class: 'hint' }, t('rules.outcomesHint')),
+      outcomesForm,
+      outcomesArea,
+    ),
     h('section', { class: 'panel', 'aria-labelledby': 'backtest-heading' }, h('h2', { id: 'backtest-heading' }, t('rules.backtest')), backtestForm, reportArea, !backtestForm && row.fairness ? fairnessReport(row.fairness) : null),
   );
   if (row.fairness && backtestForm) reportArea.append(fairnessReport(row.fairness));
+  void loadOutcomes();
   return { title: t('rules.title') };
 }
