@@ -10,57 +10,79 @@ const screenedSchema = z
 
 const applicationSchema = z.object({ id: z.uuid(), kind: z.enum(['departure', 'passport']), officeCode: z.string(), outcome: z.string() }).loose();
 
-/** The textbook scam-compound lure, as an officer at Soekarno-Hatta would enter it. */
+/**
+ * A departure as an officer at Juanda (Surabaya) would enter it: flying to Ho Chi Minh City via Kuala
+ * Lumpur and going on by land to Bavet on the Cambodian border, for an "online marketing" job found on
+ * TikTok, the ticket paid by the recruiter. Written for the documentation; no test uses it as a fixture.
+ */
 export const departureCheckExample = {
   traveller: {
-    fullName: 'Rina Marlina',
-    nik: '3201235403010001',
-    passportNumber: 'C1234567',
-    dateOfBirth: '2001-03-14',
-    sex: 'F',
-    provinceOfOrigin: 'Jawa Barat',
-    regencyOfOrigin: 'Karawang',
-    phone: '0812-3456-7890',
+    fullName: 'Lalu Ahmad Zulkarnain',
+    nik: '5201011708990003',
+    passportNumber: 'E4821907',
+    dateOfBirth: '1999-08-17',
+    sex: 'M',
+    provinceOfOrigin: 'Nusa Tenggara Barat',
+    regencyOfOrigin: 'Lombok Barat',
+    phone: '+62 819-0731-4482',
+    isFirstPassport: true,
   },
   trip: {
-    departureAt: '2026-11-23T09:40:00+07:00',
-    carrier: 'AirAsia',
-    flightOrVessel: 'QZ 262',
+    checkpointCode: 'TPI-SUB',
+    departureAt: '2027-02-09T06:15:00+07:00',
+    carrier: 'Malaysia Airlines',
+    flightOrVessel: 'MH 870',
     mode: 'air',
-    destinationCountry: 'KH',
-    destinationCity: 'Phnom Penh',
+    destinationCountry: 'VN',
+    destinationCity: 'Ho Chi Minh City',
     transitCountries: ['MY'],
+    onwardLegs: [{ mode: 'land', country: 'KH', city: 'Bavet' }],
     hasReturnTicket: false,
-    ticketPaidBy: 'employer',
-    groupSize: 4,
+    ticketPaidBy: 'recruiter',
+    groupSize: 3,
     previousInternationalTrips: 0,
   },
-  purpose: { declaredPurpose: 'tourism', visaType: 'tourist' },
+  purpose: { declaredPurpose: 'tourism', visaType: 'visa_exemption' },
   employment: {
     hasJobOffer: true,
-    jobTitle: 'Customer Service',
-    jobDescription: 'Kerja kantoran jadi CS online, gaji tinggi tanpa pengalaman, tiket ditanggung',
-    employerName: 'Golden Star Trading Co.',
+    jobTitle: 'Marketing online',
+    jobDescription: 'Promosi produk lewat media sosial, mess dan makan ditanggung, tidak perlu pengalaman',
+    employerName: 'Jin Bei Entertainment',
     employerCountry: 'KH',
-    employerCity: 'Phnom Penh',
-    offeredMonthlySalary: 1200,
-    salaryCurrency: 'USD',
-    recruitedVia: 'telegram',
-    recruiterName: 'Bang Jo',
-    recruiterPhone: '+855 12 345 678',
+    employerCity: 'Bavet',
+    offeredMonthlySalary: 15_000_000,
+    salaryCurrency: 'IDR',
+    recruitedVia: 'tiktok',
+    recruiterName: 'Mas Andi',
+    recruiterPhone: '+60 11-2345 8710',
   },
+  observations: { travelArrangedByThirdParty: true },
 };
 
+/**
+ * A first passport application at the Cirebon immigration office: "visiting family" in Malaysia, but
+ * the interview reveals a housekeeping job offered on WhatsApp and no Disnaker recommendation.
+ */
 export const passportApplicationExample = {
-  applicant: { fullName: 'Agus Prasetyo', nik: '3215010101000004', dateOfBirth: '2000-01-01', sex: 'M', provinceOfOrigin: 'Jawa Barat', placeOfBirth: 'Karawang' },
-  applicationDate: '2026-11-20',
-  statedPurpose: 'tourism',
-  intendedDestinationCountry: 'KH',
-  intendedTravelDate: '2026-11-27',
+  applicant: {
+    fullName: 'Siti Nurhasanah',
+    nik: '3212066204980002',
+    dateOfBirth: '1998-04-22',
+    sex: 'F',
+    provinceOfOrigin: 'Jawa Barat',
+    regencyOfOrigin: 'Indramayu',
+    placeOfBirth: 'Indramayu',
+  },
+  applicationDate: '2027-01-18',
+  statedPurpose: 'family_visit',
+  intendedDestinationCountry: 'MY',
+  intendedDestinationCity: 'Johor Bahru',
+  intendedTravelDate: '2027-02-01',
   isFirstPassport: true,
-  urgency: 'urgent',
-  employment: { hasJobOffer: true, jobTitle: 'Admin online', recruitedVia: 'facebook' },
-  supportingDocuments: { recommendationLetter: false, employerLetter: false },
+  urgency: 'normal',
+  employment: { hasJobOffer: true, jobTitle: 'Asisten rumah tangga', recruitedVia: 'whatsapp', offeredMonthlySalary: 1800, salaryCurrency: 'MYR' },
+  supportingDocuments: { recommendationLetter: false, employerLetter: false, invitationLetter: false },
+  interview: { jobDescribedClearly: false, knowsWorkplaceAddress: false, knowsResponsiblePerson: false, dependsOnThirdParty: true },
 };
 
 const idempotent = 'Send an Idempotency-Key header to make retries safe: the same key and body returns the first result (200); the same key with another body is a 409.';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../openapi/registry';
 import { deciders, exportQueryFields, fairnessQueryFields, followUpSchema, idParams, listQueryFields, newPostponementSchema, noticeCodeParams, noticeQuery, reReviewSchema, statsQueryFields } from './routes';
+import { postponementReasonCodeSchema } from './reasons';
 import { followUpOutcome, postponementKind } from './schema';
 
 const bilingual = z.object({ id: z.string(), en: z.string() });
@@ -26,7 +27,7 @@ const postponementView = z
     officeCode: z.string(),
     destinationCountry: z.string().meta({ description: 'The final destination (the last onward leg, else the ticketed destination)' }),
     viaCountries: z.array(z.string()).meta({ description: 'Countries passed through before the destination, in travel order' }),
-    reasonCode: z.string(),
+    reasonCode: postponementReasonCodeSchema,
     reasonLabel: bilingual.nullable(),
     note: z.string(),
     deadline: z.string().nullable(),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * The fixed, documented reason codes an officer chooses from, with the text in Bahasa Indonesia and
  * English. `actions` says which case decisions may use a code.
@@ -88,6 +89,21 @@ export const postponementReasonCodes = reasonCodes
   .map((r) => r.code) as [ReasonCodeValue, ...ReasonCodeValue[]];
 
 export const allReasonCodes = reasonCodes.map((r) => r.code) as [ReasonCodeValue, ...ReasonCodeValue[]];
+
+/**
+ * The reason codes as the API validates and documents them (an enum in the OpenAPI document): every
+ * request body and response that carries a reason code uses this one schema. Which action each code
+ * allows is checked beside it (reasonAllows).
+ */
+export const reasonCodeSchema = z
+  .enum(allReasonCodes, { error: 'unknown reason code' })
+  .meta({
+    id: 'ReasonCode',
+    description: `The reason an officer chose. ${reasonCodes.map((r) => `\`${r.code}\` (${r.actions.join('/')}): ${r.label.en}`).join('; ')}`,
+  });
+
+/** The codes a postponement may carry, as a schema (the postponement log's records and filters). */
+export const postponementReasonCodeSchema = z.enum(postponementReasonCodes, { error: 'unknown postponement reason code' }).meta({ id: 'PostponementReasonCode' });
 
 export function reasonAllows(code: string, action: 'clear' | 'postpone' | 'refer'): boolean {
   const reason = reasonCodes.find((r) => r.code === code);

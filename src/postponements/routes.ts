@@ -9,7 +9,7 @@ import { visibleOffice } from '../offices/scope';
 import { streamPostponementsCsv } from './export';
 import { decisionFairness } from './fairness';
 import { findPostponement, followUpsOf, listPostponements, postponementStats, postponementView, statsDimensions, type PostponementFilter } from './queries';
-import { postponementReasonCodes, reasonAllows, reasonCodes, type ReasonCodeValue } from './reasons';
+import { postponementReasonCodes, reasonAllows, reasonCodeSchema, type ReasonCodeValue } from './reasons';
 import { followUpOutcome, postponementKind } from './schema';
 import { addFollowUp, createPostponement, type PostponementContext } from './service';
 import { endOfJakartaDay, startOfJakartaDay } from './time';
@@ -88,7 +88,7 @@ export const newPostponementSchema = z
     officeCode: z.string().trim().min(1).max(40).optional(),
     applicationId: z.uuid().optional(),
     destinationCountry: countryCode.optional(),
-    reasonCode: z.string().min(1).max(64),
+    reasonCode: reasonCodeSchema,
     note: z
       .string({ error: 'a postponement needs the note the applicant is told' })
       .trim()
@@ -101,9 +101,7 @@ export const newPostponementSchema = z
       .optional(),
   })
   .superRefine((body, issues) => {
-    if (!reasonCodes.some((r) => r.code === body.reasonCode)) {
-      issues.addIssue({ code: 'custom', path: ['reasonCode'], message: 'unknown reason code' });
-    } else if (!reasonAllows(body.reasonCode, 'postpone')) {
+    if (!reasonAllows(body.reasonCode, 'postpone')) {
       issues.addIssue({ code: 'custom', path: ['reasonCode'], message: `reason ${body.reasonCode} may not be used to postpone` });
     }
     if (body.applicationId === undefined && body.destinationCountry === undefined) {

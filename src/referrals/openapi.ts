@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../openapi/registry';
 import { referralExporters, referralUpdaters } from './routes';
+import { reasonCodeSchema } from '../postponements/reasons';
 import { referralAgency, referralOutcome, referralStatus } from './schema';
 import { referralExportQuery, referralListQuery, referralParams, referralStatusBodySchema } from './validation';
 
@@ -16,7 +17,7 @@ const referralView = z
     agencyLabel: bilingual,
     agencyDetail: z.string().nullable(),
     indicators: z.array(z.string()),
-    reasonCode: z.string(),
+    reasonCode: reasonCodeSchema,
     details: z.string().nullable(),
     status: z.enum(referralStatus.enumValues),
     outcome: z.enum(referralOutcome.enumValues).nullable(),

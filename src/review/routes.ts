@@ -8,7 +8,7 @@ import { forbidden, notFound } from '../http/errors';
 import { paginationQuery } from '../http/pagination';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { visibleOffice } from '../offices/scope';
-import { reasonAllows, reasonCodes } from '../postponements/reasons';
+import { reasonAllows, reasonCodeSchema } from '../postponements/reasons';
 import { assignCase, claimCase, claimNextCase, releaseCase, renewLease, type ClaimContext } from './claims';
 import { decideCase, resolveApproval } from './decisions';
 import { caseHistory, listCases, queueStats } from './queries';
@@ -23,15 +23,13 @@ const optionalNote = z.string().trim().max(2000).optional();
 export const decisionBodySchema = z
   .strictObject({
     action: z.enum(['clear', 'postpone', 'refer']),
-    reasonCode: z.string().min(1).max(64),
+    reasonCode: reasonCodeSchema,
     note: optionalNote,
     deadline: z.iso.date().optional(),
     referral: referralBodySchema.optional(),
   })
   .superRefine((body, issues) => {
-    if (!reasonCodes.some((r) => r.code === body.reasonCode)) {
-      issues.addIssue({ code: 'custom', path: ['reasonCode'], message: 'unknown reason code' });
-    } else if (!reasonAllows(body.reasonCode, body.action)) {
+    if (!reasonAllows(body.reasonCode, body.action)) {
       issues.addIssue({ code: 'custom', path: ['reasonCode'], message: `reason ${body.reasonCode} may not be used to ${body.action}` });
     }
     if (body.action === 'postpone' && !body.note) {

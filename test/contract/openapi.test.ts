@@ -1,4 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
+import { departureCheckExample, passportApplicationExample } from '../../src/applications/openapi';
 import { apiRoutes } from '../../src/openapi/document';
+import { reasonCodes } from '../../src/postponements/reasons';
+import { departureCheckInputSchema, passportApplicationInputSchema } from '../../src/screening/application-schema';
+import * as payloads from '../applications/payloads';
 import { api, createTestContext, type TestContext } from '../support/harness';
 import { registeredRoutes } from '../support/routes';
 
@@ -66,6 +71,31 @@ describe('API contract', () => {
   it('given every write operation with a JSON body, then the document carries an example for it', () => {
     const withoutExample = apiRoutes.filter((route) => route.body && route.example === undefined).map((route) => key(route.method, route.path));
     expect(withoutExample).toEqual([]);
+  });
+
+  it('given the reason codes, when the document is read, then they are one enum, the one list, and every body or record carrying a reason code points at it', () => {
+    const doc = spec as unknown as { components: { schemas: Record<string, { enum?: string[] }> }; paths: Record<string, Record<string, unknown>> };
+    expect(doc.components.schemas.ReasonCode?.enum).toEqual(reasonCodes.map((r) => r.code));
+    expect(doc.components.schemas.PostponementReasonCode?.enum).toEqual(reasonCodes.filter((r) => (r.actions as readonly string[]).includes('postpone')).map((r) => r.code));
+    const refTo = (value: unknown) => JSON.stringify(value);
+    expect(refTo(doc.paths['/api/v1/cases/{id}/decision']?.post)).toContain('#/components/schemas/ReasonCode');
+    expect(refTo(doc.paths['/api/v1/postponements']?.post)).toContain('#/components/schemas/ReasonCode');
+    expect(refTo(doc.components.schemas.Postponement ?? doc)).toContain('#/components/schemas/PostponementReasonCode');
+  });
+
+  it('given the example requests, then each is a valid application and none is a copy of a test fixture', () => {
+    expect(departureCheckInputSchema.safeParse(departureCheckExample).success).toBe(true);
+    expect(passportApplicationInputSchema.safeParse(passportApplicationExample).success).toBe(true);
+    const fixtures = Object.values(payloads)
+      .filter((value): value is () => unknown => typeof value === 'function' && value.length === 0)
+      .map((make) => make() as Record<string, unknown>);
+    // No fixture's person either: the documentation's traveller is nobody the tests screen.
+    const identities = new Set(fixtures.map((fixture) => ((fixture.traveller ?? fixture.applicant) as { nik?: string } | undefined)?.nik));
+    for (const example of [departureCheckExample, passportApplicationExample]) {
+      expect(fixtures.some((fixture) => isDeepStrictEqual(fixture, example))).toBe(false);
+      const person = ('traveller' in example ? example.traveller : example.applicant) as { nik: string };
+      expect(identities.has(person.nik)).toBe(false);
+    }
   });
 
   it('given a browser, when the docs page is opened, then it and its script are served locally', async () => {
