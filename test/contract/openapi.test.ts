@@ -86,7 +86,7 @@ describe('API contract', () => {
   it('given the example requests, then each is a valid application and none is a copy of a test fixture', () => {
     expect(departureCheckInputSchema.safeParse(departureCheckExample).success).toBe(true);
     expect(passportApplicationInputSchema.safeParse(passportApplicationExample).success).toBe(true);
-    const fixtures = Object.values(payloads)
+    const fixtures = (Object.values(payloads) as unknown[])
       .filter((value): value is () => unknown => typeof value === 'function' && value.length === 0)
       .map((make) => make() as Record<string, unknown>);
     // No fixture's person either: the documentation's traveller is nobody the tests screen.
