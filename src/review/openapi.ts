@@ -7,6 +7,26 @@ const caseSchema = z
   .loose()
   .meta({ id: 'Case' });
 
+const caseDetailSchema = caseSchema
+  .extend({
+    postponementId: z.uuid().nullable().meta({ description: 'On a re-review: the postponement this case reconsiders' }),
+    postponement: z
+      .object({
+        id: z.uuid(),
+        deadline: z.string().nullable(),
+        notice: z.object({ verificationCode: z.string(), issuedAt: z.string() }).nullable().meta({ description: 'Null until the notice is first printed' }),
+        lifted: z.boolean(),
+        reReviews: z.array(z.object({ caseId: z.uuid(), state: z.string(), action: z.string().nullable(), createdAt: z.string() })),
+      })
+      .nullable()
+      .meta({ description: 'The postponement this case recorded once it became final (GET /postponements/{id}/notice.pdf prints its notice)' }),
+    referral: z
+      .object({ id: z.uuid(), status: z.string(), agency: z.string(), dueDate: z.string() })
+      .nullable()
+      .meta({ description: 'The referral of a refer decision (GET /referrals/{id})' }),
+  })
+  .meta({ id: 'CaseDetail' });
+
 const onCase = (path: string, operationId: string, summary: string, extra: Partial<ApiRoute> = {}): ApiRoute => ({
   method: 'post',
   path: `/api/v1/cases/:id/${path}`,
@@ -46,9 +66,9 @@ export const reviewApi: ApiRoute[] = [
     path: '/api/v1/cases/:id',
     operationId: 'getCase',
     tag: 'Review queue',
-    summary: 'A case with its application, hits and history',
+    summary: 'A case with its application, hits and history, and the postponement or referral it led to',
     params: caseParams,
-    success: { status: 200, description: 'The case', schema: caseSchema },
+    success: { status: 200, description: 'The case', schema: caseDetailSchema },
     errors: [404],
   },
   onCase('claim', 'claimCase', 'Claim this case'),

@@ -13,7 +13,7 @@ import { assignCase, claimCase, claimNextCase, releaseCase, renewLease, type Cla
 import { decideCase, resolveApproval } from './decisions';
 import { caseHistory, listCases, queueStats } from './queries';
 import { caseState, cases } from './schema';
-import { caseView, caseWithApplication } from './view';
+import { caseProtection, caseView, caseWithApplication } from './view';
 import { referralBodySchema } from '../referrals/validation';
 
 export const caseParams = z.object({ id: z.uuid() });
@@ -117,7 +117,12 @@ export function reviewRoutes(deps: AppDependencies): Router {
       .where(and(eq(cases.id, id), ctx.scope === null ? undefined : eq(cases.officeCode, ctx.scope)))
       .limit(1);
     if (!row) throw notFound('Case');
-    res.json({ ...(await caseWithApplication(db, row, ctx.now)), history: await caseHistory(db, row.id), manifestPrescreen: await prescreenOfApplication(db, row.applicationId) });
+    res.json({
+      ...(await caseWithApplication(db, row, ctx.now)),
+      history: await caseHistory(db, row.id),
+      manifestPrescreen: await prescreenOfApplication(db, row.applicationId),
+      ...(await caseProtection(db, row)),
+    });
   });
 
   router.post('/cases/:id/claim', requireRole(...reviewers), async (req, res) => {

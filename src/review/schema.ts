@@ -54,6 +54,7 @@ export const cases = pgTable(
     index('cases_queue_idx').on(t.officeCode, t.state, t.priorityAt),
     index('cases_sla_idx').on(t.state, t.slaDueAt),
     index('cases_claimed_by_idx').on(t.claimedBy),
+    index('cases_re_review_idx').on(t.postponementId).where(sql`${t.postponementId} IS NOT NULL`),
   ],
 );
 

@@ -1,7 +1,10 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { applications, decisions } from '../applications/schema';
-import type { CaseRow } from './schema';
+import { formatVerificationCode } from '../postponements/notice';
+import { postponementFollowUps, postponementNotices, postponements } from '../postponements/schema';
+import { referrals } from '../referrals/schema';
+import { cases, type CaseRow } from './schema';
 
 export type PriorityReason =
   | { code: 'departs_soon'; departureAt: string; minutesToDeparture: number; text: Bilingual }
@@ -73,5 +76,52 @@ export async function caseWithApplication(db: Database, row: CaseRow, now: Date 
           createdAt: latestDecision.createdAt,
         }
       : null,
+  };
+}
+
+/**
+ * What protection work hangs on a case, for the case page: the postponement it recorded (with its
+ * notice's verification code once printed, and its re-reviews) and the referral of a `refer`
+ * decision. Both belong to the case's own office, so the caller's scope on the case covers them.
+ */
+export async function caseProtection(db: Database, row: CaseRow) {
+  const [postponement] = await db
+    .select({ id: postponements.id, deadline: postponements.deadline, noticeCode: postponementNotices.code, noticeIssuedAt: postponementNotices.issuedAt })
+    .from(postponements)
+    .leftJoin(postponementNotices, eq(postponementNotices.postponementId, postponements.id))
+    // By application first: postponements are indexed on it.
+    .where(and(eq(postponements.applicationId, row.applicationId), eq(postponements.caseId, row.id), eq(postponements.officeCode, row.officeCode)))
+    .orderBy(desc(postponements.decidedAt))
+    .limit(1);
+  const reReviews = postponement
+    ? await db
+        .select({ caseId: cases.id, state: cases.state, action: cases.action, createdAt: cases.createdAt })
+        .from(cases)
+        .where(and(eq(cases.postponementId, postponement.id), eq(cases.officeCode, row.officeCode)))
+        .orderBy(asc(cases.createdAt), asc(cases.id))
+    : [];
+  const [lifted] = postponement
+    ? await db
+        .select({ id: postponementFollowUps.id })
+        .from(postponementFollowUps)
+        .where(and(eq(postponementFollowUps.postponementId, postponement.id), eq(postponementFollowUps.outcome, 'lifted')))
+        .limit(1)
+    : [];
+  const [referral] = await db
+    .select({ id: referrals.id, status: referrals.status, agency: referrals.agency, dueDate: referrals.dueDate })
+    .from(referrals)
+    .where(and(eq(referrals.applicationId, row.applicationId), eq(referrals.caseId, row.id), eq(referrals.officeCode, row.officeCode)))
+    .limit(1);
+  return {
+    postponement: postponement
+      ? {
+          id: postponement.id,
+          deadline: postponement.deadline,
+          notice: postponement.noticeCode ? { verificationCode: formatVerificationCode(postponement.noticeCode), issuedAt: postponement.noticeIssuedAt!.toISOString() } : null,
+          lifted: lifted !== undefined,
+          reReviews: reReviews.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+        }
+      : null,
+    referral: referral ?? null,
   };
 }
