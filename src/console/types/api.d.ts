@@ -120,6 +120,77 @@ export interface CaseDetail extends CaseSummary {
   application: Application;
   latestDecision: Decision | null;
   history: HistoryEntry[];
+  /** On a re-review: the postponement this case reconsiders. */
+  postponementId: string | null;
+  /** The postponement this case recorded, once final (approved where four eyes applies). */
+  postponement: CasePostponement | null;
+  /** The referral of a `refer` decision. */
+  referral: CaseReferralLink | null;
+}
+
+/** A re-review of a postponement: a case in the office's queue. */
+export interface CaseReReview {
+  caseId: string;
+  state: CaseState;
+  action: CaseAction | null;
+  createdAt: string;
+}
+
+export interface CasePostponement {
+  id: string;
+  deadline: string | null;
+  /** Null until the notice is first printed (GET /postponements/{id}/notice.pdf mints the code). */
+  notice: { verificationCode: string; issuedAt: string } | null;
+  /** A re-review lifted it. */
+  lifted: boolean;
+  reReviews: CaseReReview[];
+}
+
+export type ReReviewGround = 'documents_completed' | 'objection';
+
+export type ReferralAgency = 'kp2mi_bp3mi' | 'lpsk' | 'police_anti_trafficking' | 'iom' | 'social_services' | 'embassy';
+export type ReferralStatus = 'sent' | 'acknowledged' | 'closed';
+export type ReferralOutcome = 'assisted' | 'returned_home' | 'legal_process' | 'declined_by_person' | 'no_contact' | 'other';
+
+export interface CaseReferralLink {
+  id: string;
+  status: ReferralStatus;
+  agency: ReferralAgency;
+  dueDate: string;
+}
+
+/** GET /referrals/{id} */
+export interface Referral {
+  id: string;
+  caseId: string;
+  applicationId: string;
+  officeCode: string;
+  agency: ReferralAgency;
+  agencyLabel: Bilingual;
+  agencyDetail: string | null;
+  indicators: string[];
+  reasonCode: string;
+  details: string | null;
+  status: ReferralStatus;
+  outcome: ReferralOutcome | null;
+  dueDate: string;
+  overdue: boolean;
+  createdBy: string;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  closedAt: string | null;
+  history: { status: ReferralStatus; outcome: ReferralOutcome | null; note: string | null; recordedBy: string; recordedAt: string }[];
+}
+
+/** The parties of an application a supervisor may watchlist from its case; never the traveller. */
+export type RecruiterKey = 'recruiterPhone' | 'sponsorPhone' | 'placementAgency' | 'employer';
+
+/** POST /networks/{applicationId}/recruiter-watchlist */
+export interface RecruiterWatchlistResult {
+  applicationId: string;
+  added: { id: string; list: string; name: string | null; phone: string | null; licence: string | null }[];
+  alreadyListed: { id: string; list: string }[];
+  missing: RecruiterKey[];
 }
 
 export interface Page<T> {

@@ -17,6 +17,9 @@ import { personPanel } from './panels/person.js';
 import { notesPanel } from './panels/notes.js';
 import { attachmentsPanel } from './panels/attachments.js';
 import { actionPanels } from './panels/actions.js';
+import { postponementPanel, reReviewOfPanel } from './panels/postponement.js';
+import { referralPanel } from './panels/referral.js';
+import { recruiterWatchlistPanel } from './panels/recruiter-watchlist.js';
 
 /** @typedef {import('../../../../types/api').CaseDetail} CaseDetail */
 /** @typedef {import('../../../../types/api').Workload} Workload */
@@ -58,9 +61,13 @@ export const casePanels = [
   screeningPanel,
   linksPanel,
   networkPanel,
+  recruiterWatchlistPanel,
   personPanel,
   historyPanel,
   notesPanel,
   attachmentsPanel,
+  reReviewOfPanel,
   ...actionPanels,
+  postponementPanel,
+  referralPanel,
 ];

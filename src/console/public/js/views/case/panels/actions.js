@@ -25,7 +25,8 @@ function field(controls, name, label, input, hint) {
 function decisionForm(ctx, row, reload) {
   const controls = new Map();
   const summary = h('div', { class: 'error-summary', tabindex: '-1', role: 'alert', hidden: true });
-  const radios = actions.map((action) => h('input', { type: 'radio', name: 'action', value: action, id: `action-${action}` }));
+  // A re-review lifts (clear) or upholds (postpone) a postponement; it never refers.
+  const radios = (row.postponementId ? actions.filter((action) => action !== 'refer') : actions).map((action) => h('input', { type: 'radio', name: 'action', value: action, id: `action-${action}` }));
   const reason = h('select', { id: 'reasonCode', name: 'reasonCode', required: true });
   const note = h('textarea', { id: 'note', name: 'note', maxlength: 2000 });
   const deadline = h('input', { id: 'deadline', name: 'deadline', type: 'date', min: todayInJakarta() });
