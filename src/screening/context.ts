@@ -60,9 +60,12 @@ export async function resolveScreeningContext(
   return context;
 }
 
+/** One letter per part for the prepared statement's name (PostgreSQL keeps only 63 bytes of a name, so the part names themselves would not fit). */
+const partCodes = { watchlist: 'w', links: 'l', history: 'h', subjects: 's', allowlist: 'a' } as const;
+
 /** One part of the context statement: a query whose rows come back as one JSON array column. */
 interface Part {
-  name: 'watchlist' | 'links' | 'history' | 'subjects' | 'allowlist';
+  name: keyof typeof partCodes;
   query: SQL;
 }
 
@@ -132,7 +135,7 @@ export async function resolveScreeningContexts(
       ? [undefined]
       : await runPrepared<{ watchlist?: MatchRow[]; links?: LinkRow[]; history?: HistoryRow[]; subjects?: SubjectRow[]; allowlist?: AllowlistRow[] }>(
           db,
-          `saring_screening_context_${parts.map((p) => p.name).join('_')}`,
+          `saring_context_${parts.map((p) => partCodes[p.name]).join('')}`,
           sql`select ${sql.join(columns, sql`, `)}`,
         );
   const watchlistOf = watchlist?.read(row?.watchlist ?? []);

@@ -784,7 +784,7 @@ export const endpoints: Endpoint[] = [
   {
     method: 'get',
     path: '/api/v1/rulesets/:version/rule-outcomes',
-    request: async () => ({ path: '/api/v1/rulesets/active/rule-outcomes?from=2026-01-01&to=2026-01-31' }),
+    request: async () => ({ path: '/api/v1/rulesets/active/rule-outcomes' }),
     expect: supervisorsAndAdmins(200),
   },
   {
