@@ -11,24 +11,29 @@ import { fmt, type Row, type SectionResult } from './report';
 import { createBenchUsers } from './users';
 
 const ROWS = 5_000;
-const header = 'list,name,phone,licence,country,city,source,note,validFrom,validTo';
+/** The documented import header. */
+export const watchlistHeader = 'list,name,phone,licence,country,city,source,note,validFrom,validTo';
 /** A name part the name key keeps as it is: letters for digits, never two alike in a row. */
-const token = (i: number) => [...String(i)].map((d) => 'bcdfghklmn'[Number(d)]).join('x');
+export const nameToken = (i: number) => [...String(i)].map((d) => 'bcdfghklmn'[Number(d)]).join('x');
 
-export function watchlistCsv(count: number, source: string): string {
-  const lines = Array.from({ length: count }, (_, i) => {
+/** `count` distinct rows over the four kinds of entry, every one tagged with `source` (also the import tests' rows). */
+export function watchlistRows(count: number, source: string): string[] {
+  return Array.from({ length: count }, (_, i) => {
     switch (i % 4) {
       case 0:
-        return `phone,Perekrut ${token(i)},+855 12 ${String(100_000 + i).slice(0, 3)} ${String(100_000 + i).slice(3)},,,,${source},,,`;
+        return `phone,Perekrut ${nameToken(i)},+855 12 ${String(100_000 + i).slice(0, 3)} ${String(100_000 + i).slice(3)},,,,${source},,,`;
       case 1:
-        return `agency,PT Sumber ${token(i)},,KEP ${i}/2019,,,${source},,2026-01-01,`;
+        return `agency,PT Sumber ${nameToken(i)},,KEP ${i}/2019,,,${source},,2026-01-01,`;
       case 2:
-        return `employer,"Dragon ${token(i)} Co., Ltd.",,,KH,Sihanoukville,${source},"front, per police",,2099-12-31`;
+        return `employer,"Dragon ${nameToken(i)} Co., Ltd.",,,KH,Sihanoukville,${source},"front, per police",,2099-12-31`;
       default:
-        return `person,Orang ${token(i)},,,,,${source},,,`;
+        return `person,Orang ${nameToken(i)},,,,,${source},,,`;
     }
   });
-  return `${[header, ...lines].join('\n')}\n`;
+}
+
+export function watchlistCsv(count: number, source: string): string {
+  return `${[watchlistHeader, ...watchlistRows(count, source)].join('\n')}\n`;
 }
 
 async function importOnce(api: ApiProcess, token: string, csv: string, dryRun: boolean) {

@@ -7,26 +7,10 @@ import { createServer, request, type ClientRequest, type Server } from 'node:htt
 import type { AddressInfo } from 'node:net';
 import { api, bearer, createTestContext, query, type TestContext } from '../support/harness';
 import { eventually } from '../rulesets/support';
+import { nameToken, watchlistHeader, watchlistRows } from '../../bench/watchlist';
 
-/** A name part that survives the name key unchanged: letters for digits, never two alike in a row. */
-const token = (i: number) => [...String(i)].map((d) => 'bcdfghklmn'[Number(d)]).join('x');
-
-/** `count` distinct rows over the four kinds of entry, every one tagged with `source`. */
-function rows(count: number, source: string): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    switch (i % 4) {
-      case 0:
-        return `phone,Perekrut ${token(i)},+855 12 ${String(100_000 + i).slice(0, 3)} ${String(100_000 + i).slice(3)},,,,${source},,,`;
-      case 1:
-        return `agency,PT Sumber ${token(i)},,KEP ${i}/2019,,,${source},,2026-01-01,`;
-      case 2:
-        return `employer,"Dragon ${token(i)} Co., Ltd.",,,KH,Sihanoukville,${source},"front, per police",,2099-12-31`;
-      default:
-        return `person,Orang ${token(i)},,,,,${source},,,`;
-    }
-  });
-}
-const header = 'list,name,phone,licence,country,city,source,note,validFrom,validTo';
+const rows = watchlistRows;
+const header = watchlistHeader;
 
 describe('watchlist import in bulk', () => {
   let ctx: TestContext;
@@ -66,7 +50,7 @@ describe('watchlist import in bulk', () => {
     const listed = await api(ctx)
       .post('/api/v1/watchlists/entries')
       .set(bearer(admin))
-      .send({ list: 'agency', name: `PT Sumber ${token(1)}`, licence: 'KEP 1/2019', source: 'earlier referral' });
+      .send({ list: 'agency', name: `PT Sumber ${nameToken(1)}`, licence: 'KEP 1/2019', source: 'earlier referral' });
     expect(listed.status).toBe(201);
 
     const res = await importCsv([header, ...lines].join('\n'));
@@ -84,7 +68,7 @@ describe('watchlist import in bulk', () => {
       { action: 'watchlist.imported', n: 1 },
     ]);
     const [audited] = await query<{ after: Record<string, unknown> }>(ctx, "select after from audit_log where action = 'watchlist.entry.created' and target_id = $1", [reports[2]!.id]);
-    expect(audited!.after).toMatchObject({ id: reports[2]!.id, list: 'employer', name: `Dragon ${token(2)} Co., Ltd.`, country: 'KH', note: 'front, per police', importId: res.body.importId, importLine: 4 });
+    expect(audited!.after).toMatchObject({ id: reports[2]!.id, list: 'employer', name: `Dragon ${nameToken(2)} Co., Ltd.`, country: 'KH', note: 'front, per police', importId: res.body.importId, importLine: 4 });
     const employer = await api(ctx).get(`/api/v1/watchlists/entries/${reports[2]!.id}`).set(bearer(admin));
     expect(employer.body).toMatchObject({ list: 'employer', city: 'Sihanoukville', validTo: '2099-12-31T17:00:00.000Z', status: 'active' });
 
