@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RootDatabase } from '../db/client';
 import { recordAudit } from '../audit/service';
-import { conflict, HttpError, unprocessable, validationError } from '../http/errors';
+import { conflict, forbidden, HttpError, unprocessable, validationError } from '../http/errors';
 import { parseBody } from '../http/validate';
 import { eq } from 'drizzle-orm';
 import { principalOf, requireRole } from './middleware';
@@ -10,7 +10,7 @@ import { assertManagesOffice, assertMayCreateAccount } from './scope';
 import { offices } from '../offices/schema';
 import { revokedTokens, roles, users } from './schema';
 import { changePassword, checkCredentials, createUser } from './service';
-import type { TokenService } from './tokens';
+import { isOwnUserId, type TokenService } from './tokens';
 
 export const loginBodySchema = z.strictObject({
   username: z.string().min(1).max(100),
@@ -72,6 +72,7 @@ export function accountRoutes(db: RootDatabase): Router {
   router.post('/auth/password', async (req, res) => {
     const body = parseBody(changePasswordBodySchema, req);
     const principal = principalOf(req);
+    if (!isOwnUserId(principal.userId)) throw forbidden('This account signs in through the identity provider: change its password there');
     const [user] = await db.select().from(users).where(eq(users.id, principal.userId)).limit(1);
     const verified = user ? await checkCredentials(db, user.username, body.currentPassword) : null;
     if (!verified) throw new HttpError(401, 'INVALID_CREDENTIALS', 'Current password is incorrect');

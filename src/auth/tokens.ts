@@ -35,6 +35,12 @@ const claimsSchema = z.object({
 /** A token of this service's own issuer names a user by id: the user row is looked up by it. */
 const ownSubject = z.uuid();
 
+/**
+ * Whether a principal's user id names one of our own accounts (a uuid); an external identity
+ * provider's subject is free-form text and has no row in `users`, so it must never reach a uuid column.
+ */
+export const isOwnUserId = (userId: string): boolean => ownSubject.safeParse(userId).success;
+
 export class TokenError extends Error {}
 
 /** A key id that names a secret without revealing it, so a rotated-out key can still be found. */

@@ -3,6 +3,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { RootDatabase } from '../db/client';
 import { recordAudit, type Actor } from '../audit/service';
 import { users } from '../auth/schema';
+import { isOwnUserId } from '../auth/tokens';
 import { conflict, HttpError, notFound, unprocessable } from '../http/errors';
 import { cases } from '../review/schema';
 import { caseAttachments, caseNotes, type AttachmentKind, type CaseAttachmentRow } from './schema';
@@ -67,7 +68,7 @@ export async function addNote(db: RootDatabase, caseId: string, body: string, ct
     });
     return row!;
   });
-  const [author] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, ctx.actor.userId)).limit(1);
+  const [author] = isOwnUserId(ctx.actor.userId) ? await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, ctx.actor.userId)).limit(1) : [];
   return { ...note, authorName: author?.displayName ?? null };
 }
 

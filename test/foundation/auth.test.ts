@@ -1,3 +1,4 @@
+import { cambodiaLure } from '../applications/payloads';
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { TokenService } from '../../src/auth/tokens';
@@ -125,6 +126,20 @@ describe('tokens from an external identity provider', () => {
     const res = await api(ctx).get('/api/v1/me').set(bearer(idpToken('https://idp.imigrasi.example')));
     expect(res.status).toBe(200);
     expect(res.body.principal).toMatchObject({ userId: 'idp-user-7', role: 'supervisor', officeCode: 'TPI-SUB' });
+  });
+
+  it('given an IdP token (its subject is no uuid of ours), when it changes a password or writes a case note, then the password change is refused with 403 and the note is written without an author name, never a 500', async () => {
+    const token = idpToken('https://idp.imigrasi.example');
+    const password = await api(ctx).post('/api/v1/auth/password').set(bearer(token)).send({ currentPassword: 'whatever-it-was', newPassword: 'a-new-long-password' });
+    expect(password.status).toBe(403);
+    expect(password.body.error.message).toContain('identity provider');
+
+    const officer = await ctx.tokenFor('officer', 'TPI-SUB');
+    const screened = await api(ctx).post('/api/v1/departure-checks').set(bearer(officer)).send(cambodiaLure());
+    expect(screened.status).toBe(201);
+    const note = await api(ctx).post(`/api/v1/cases/${screened.body.caseId}/notes`).set(bearer(token)).send({ body: 'Dicatat oleh supervisor lewat SSO.' });
+    expect(note.status).toBe(201);
+    expect(note.body).toMatchObject({ authorId: 'idp-user-7', authorName: null });
   });
 
   it('given an RS256 token from another issuer, when calling the API, then 401', async () => {
