@@ -12,7 +12,7 @@ import { findPostponement, followUpsOf, listPostponements, postponementStats, po
 import { postponementReasonCodes, reasonAllows, reasonCodeSchema, type ReasonCodeValue } from './reasons';
 import { followUpOutcome, postponementKind } from './schema';
 import { addFollowUp, createPostponement, type PostponementContext } from './service';
-import { endOfJakartaDay, startOfJakartaDay } from './time';
+import { fromBound, jakartaDateBound, toBound } from './time';
 import { noticeFor, normaliseVerificationCode, renderNoticePdf, verifyNotice } from './notice';
 import { openReReview, reReviewGrounds } from './re-review';
 import { noticeVerificationRateLimit } from '../http/rate-limits';
@@ -23,18 +23,14 @@ const countryCode = z
   .transform((v) => v.toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code'));
 
-/** A date-only bound is a Jakarta calendar day; a date-time needs its offset. */
-const dateBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  error: 'expected a date (YYYY-MM-DD, a day in Asia/Jakarta) or an ISO 8601 date-time with an offset',
-});
 
 const filterFields = {
   kind: z.enum(postponementKind.enumValues).optional(),
   office: z.string().trim().min(1).max(40).optional(),
   destination: countryCode.optional(),
   reason: z.enum(postponementReasonCodes).optional(),
-  from: dateBound.optional(),
-  to: dateBound.optional(),
+  from: jakartaDateBound.optional(),
+  to: jakartaDateBound.optional(),
   approvedBy: z.string().trim().min(1).max(64).optional().meta({ description: 'Only postponements approved by this user id (four eyes)' }),
   approved: z
     .enum(['true', 'false'])
@@ -43,12 +39,10 @@ const filterFields = {
     .meta({ description: 'true: approved by a second person; false: took effect without one' }),
 };
 
-const isDateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
-
 /** `from` is inclusive; `to` is exclusive, except that a date-only `to` includes that whole Jakarta day. */
 function withBounds<T extends { from?: string | undefined; to?: string | undefined }>(query: T, issues: z.RefinementCtx) {
-  const from = query.from === undefined ? undefined : isDateOnly(query.from) ? startOfJakartaDay(query.from) : new Date(query.from);
-  const to = query.to === undefined ? undefined : isDateOnly(query.to) ? endOfJakartaDay(query.to) : new Date(query.to);
+  const from = query.from === undefined ? undefined : fromBound(query.from);
+  const to = query.to === undefined ? undefined : toBound(query.to);
   if (from && to && from.getTime() >= to.getTime()) issues.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
   return { ...query, from, to };
 }
@@ -71,8 +65,8 @@ export const statsQueryFields = z.strictObject({
 const statsQuerySchema = statsQueryFields.transform(withBounds);
 
 export const fairnessQueryFields = z.strictObject({
-  from: dateBound.optional().meta({ description: 'Applications received from (default: a year before to)' }),
-  to: dateBound.optional().meta({ description: 'Applications received before (default: now)' }),
+  from: jakartaDateBound.optional().meta({ description: 'Applications received from (default: a year before to)' }),
+  to: jakartaDateBound.optional().meta({ description: 'Applications received before (default: now)' }),
   office: filterFields.office,
   kind: z.enum(['departure', 'passport']).optional(),
 });

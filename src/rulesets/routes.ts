@@ -8,7 +8,7 @@ import { principalOf, requireRole } from '../auth/middleware';
 import { invalidField } from '../errors';
 import { notFound, unprocessable } from '../http/errors';
 import { cursorCodec, cursorFields, paginationQuery } from '../http/pagination';
-import { endOfJakartaDay, startOfJakartaDay } from '../postponements/time';
+import { fromBound, jakartaDateBound, toBound } from '../postponements/time';
 import { ruleOutcomes } from './outcomes';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import { visibleOffice } from '../offices/scope';
@@ -57,20 +57,12 @@ export const listQuery = z.strictObject(paginationQuery);
 const { encode, decode } = cursorCodec(z.strictObject({ at: cursorFields.at, key: z.string().min(1).max(60) }));
 /** Backtests are keyed by their uuid. */
 const backtestCursor = cursorCodec(z.strictObject({ at: cursorFields.at, key: cursorFields.id }));
-/** A date-only bound is a Jakarta calendar day (both inclusive); a date-time needs its offset (`to` exclusive). */
-const outcomeBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  error: 'expected a date (YYYY-MM-DD, a day in Asia/Jakarta) or an ISO 8601 date-time with an offset',
-});
 export const ruleOutcomesQuery = z.strictObject({
-  from: outcomeBound.optional().meta({ description: 'Received from (default: 30 days before `to`)' }),
-  to: outcomeBound.optional().meta({ description: 'Received until (default: now)' }),
+  from: jakartaDateBound.optional().meta({ description: 'Received from (default: 30 days before `to`)' }),
+  to: jakartaDateBound.optional().meta({ description: 'Received until (default: now)' }),
   office: z.string().trim().min(1).max(40).optional(),
   kind: kindSchema.optional(),
 });
-const isDateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
-
-/** Keyset cursor over (created_at, key); the timestamp keeps PostgreSQL's text form (microseconds). */
-const cursorSchema = z.object({ at: z.string().min(1).max(60), key: z.string().min(1).max(60) });
 
 const actorOf = (req: Request) => {
   const principal = principalOf(req);
@@ -217,8 +209,8 @@ export function rulesetRoutes(deps: AppDependencies): Router {
     const query = parseQuery(ruleOutcomesQuery, req);
     const scope = await visibleOffice(db, principalOf(req));
     if (scope !== null && query.office !== undefined && query.office !== scope) throw notFound('Office');
-    const to = query.to === undefined ? new Date() : isDateOnly(query.to) ? endOfJakartaDay(query.to) : new Date(query.to);
-    const from = query.from === undefined ? new Date(to.getTime() - 30 * 86_400_000) : isDateOnly(query.from) ? startOfJakartaDay(query.from) : new Date(query.from);
+    const to = query.to === undefined ? new Date() : toBound(query.to);
+    const from = query.from === undefined ? new Date(to.getTime() - 30 * 86_400_000) : fromBound(query.from);
     if (from >= to) throw invalidField('to', 'must be after from', 'query');
     res.json(await ruleOutcomes(db, { from, to, office: query.office ?? scope, kind: query.kind, version }));
   });
