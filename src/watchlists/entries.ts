@@ -62,6 +62,18 @@ export const entryInputSchema = z
   .refine((v) => !v.validFrom || !v.validTo || v.validTo > v.validFrom, { message: 'validTo must be after validFrom', path: ['validTo'] });
 export type EntryInput = z.output<typeof entryInputSchema>;
 
+/** The identifying columns of an entry as stored: each list keeps only the fields it has, the rest null. */
+export function entryColumns(input: EntryInput) {
+  const place = input.list === 'employer' || input.list === 'address';
+  return {
+    name: 'name' in input ? (input.name ?? null) : null,
+    phone: input.list === 'phone' ? input.phone : null,
+    licence: input.list === 'agency' ? (input.licence ?? null) : null,
+    country: place ? (input.country ?? null) : null,
+    city: place ? (input.city ?? null) : null,
+  };
+}
+
 /** A change to an entry: any of its fields except the list; null clears an optional one. */
 export const entryPatchSchema = z
   .strictObject({

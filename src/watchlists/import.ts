@@ -21,7 +21,7 @@ import { auditLog } from '../audit/schema';
 import { auditRow, recordAudit, type Actor, type AuditEntry } from '../audit/service';
 import type { Database, RootDatabase } from '../db/client';
 import { badRequest, DomainError, fieldProblems } from '../errors';
-import { type EntryInput, entryInputSchema } from './entries';
+import { type EntryInput, entryColumns, entryInputSchema } from './entries';
 import { lockWrites } from './service';
 
 export const importColumns = ['list', 'name', 'phone', 'licence', 'country', 'city', 'source', 'note', 'validFrom', 'validTo'] as const;
@@ -205,11 +205,7 @@ const candidateRecord = ({ index, id, input }: Candidate) => ({
   idx: index,
   id,
   list: input.list,
-  name: 'name' in input ? (input.name ?? null) : null,
-  phone: input.list === 'phone' ? input.phone : null,
-  licence: input.list === 'agency' ? (input.licence ?? null) : null,
-  country: input.list === 'employer' || input.list === 'address' ? (input.country ?? null) : null,
-  city: input.list === 'employer' || input.list === 'address' ? (input.city ?? null) : null,
+  ...entryColumns(input),
   source: input.source,
   note: input.note ?? null,
   valid_from: input.validFrom?.toISOString() ?? null,

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/service';
 import type { Database, RootDatabase } from '../db/client';
 import { conflict, notFound, unprocessable } from '../errors';
 import type { WatchlistKind } from '../screening/subject';
-import { type EntryInput, type EntryPatch, fieldsOf, requiredOf } from './entries';
+import { type EntryInput, entryColumns, type EntryPatch, fieldsOf, requiredOf } from './entries';
 import { watchlistEntries as e, type WatchlistEntryRow } from './schema';
 
 /** Any fixed number: names the advisory lock that serialises watchlist writes (duplicate checks). */
@@ -64,11 +64,7 @@ export async function insertEntry(tx: Database, input: EntryInput, who: Who, aud
     .insert(e)
     .values({
       list: input.list,
-      name: 'name' in input ? (input.name ?? null) : null,
-      phone: input.list === 'phone' ? input.phone : null,
-      licence: input.list === 'agency' ? (input.licence ?? null) : null,
-      country: input.list === 'employer' || input.list === 'address' ? (input.country ?? null) : null,
-      city: input.list === 'employer' || input.list === 'address' ? (input.city ?? null) : null,
+      ...entryColumns(input),
       source: input.source,
       note: input.note ?? null,
       ...(input.validFrom ? { validFrom: input.validFrom } : {}),
