@@ -54,14 +54,13 @@ export async function runNetworkBench(options: BenchOptions): Promise<SectionRes
 
     console.log(`  storing a ${CLUSTER_SIZE}-member cluster (one recruiter phone, one departure day)...`);
     const receivedAt = new Date('2027-03-01T02:00:00Z');
-    const members: ScreenedApplication[] = [];
     for (let i = 0; i < CLUSTER_SIZE; i++) {
       const data = traveller(bodies[i]!, i, CLUSTER_PHONE);
       const at = new Date(receivedAt.getTime() - (CLUSTER_SIZE - i) * 60_000);
       const [context] = await databaseScreeningContext.resolve(db, [{ kind: 'departure', data }], at, version.requirements, actor.officeCode);
       const decision = version.screen({ kind: 'departure', data }, at, context);
-      members.push({ intake: { kind: 'departure', data }, decision, actor, receivedAt: at, requestId: null, origin: { idempotencyKey: null, requestHash: null } });
-      await storeScreenedApplications(db, [members[i]!], sla);
+      const member: ScreenedApplication = { intake: { kind: 'departure', data }, decision, actor, receivedAt: at, requestId: null, origin: { idempotencyKey: null, requestHash: null } };
+      await storeScreenedApplications(db, [member], sla);
     }
 
     const screenOne = async (data: DepartureCheck) => {

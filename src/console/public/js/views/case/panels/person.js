@@ -8,11 +8,6 @@ import { h } from '../../../dom.js';
 import { formatDateTime, t } from '../../../i18n.js';
 import { outcomeBadge, reasonText } from '../../shared.js';
 
-/** Opens a console page (the hash router in main.js follows the address). */
-const navigate = (/** @type {string} */ path) => {
-  window.location.hash = path;
-};
-
 /**
  * @param {import('../panels.js').CaseState} state
  * @param {any} person
@@ -57,7 +52,7 @@ function personTable({ row, ctx }, person) {
             current
               ? t('person.thisApplication')
               : caseId && caseId !== row.id
-                ? h('button', { type: 'button', class: 'link', onClick: () => navigate(`/cases/${caseId}`) }, t('person.openCase'))
+                ? h('button', { type: 'button', class: 'link', onClick: () => ctx.navigate(`/cases/${caseId}`) }, t('person.openCase'))
                 : record.applicationId
                   ? '—'
                   : t('person.otherOffice'),
